@@ -1,0 +1,72 @@
+import type { Services } from '../services';
+import type { Actor } from '../services/record-query';
+import { RelationLoaders } from '../services/relation-loaders';
+import type { ClientInfo, Viewer } from './session-service';
+
+export const SESSION_COOKIE = 'mb_session';
+
+/** What every resolver receives: who is calling, from where, and the services. */
+export interface RequestContext {
+  services: Services;
+  viewer: Viewer | null;
+  actor: Actor;
+  client: ClientInfo;
+  loaders: RelationLoaders;
+  /** Set-Cookie values to send with the response. */
+  setCookies: string[];
+}
+
+/** The bearer token of a request: the Authorization header first, then the session cookie. */
+export function tokenOf(headers: Headers): string | null {
+  const authorization = headers.get('authorization');
+  const bearer = authorization && /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (bearer) {
+    return bearer[1];
+  }
+  for (const part of (headers.get('cookie') ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE && value.length > 0) {
+      return decodeURIComponent(value.join('='));
+    }
+  }
+
+  return null;
+}
+
+export async function createRequestContext(
+  services: Services,
+  headers: Headers,
+  ipAddress: string | null,
+): Promise<RequestContext> {
+  const token = tokenOf(headers);
+  const viewer = token ? await services.sessions.resolve(token) : null;
+  const client: ClientInfo = { ipAddress, userAgent: headers.get('user-agent') };
+  const actor: Actor = {
+    userId: viewer?.userId ?? null,
+    tenantId: viewer?.tenantId ?? null,
+    ipAddress,
+  };
+
+  return {
+    services,
+    viewer,
+    actor,
+    client,
+    loaders: new RelationLoaders(services.entities, actor),
+    setCookies: [],
+  };
+}
+
+/** The Set-Cookie value of a session cookie; an expiry in the past clears it. */
+export function sessionCookie(token: string, expiresAt: number, secure: boolean): string {
+  const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
+  const parts = [
+    `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${maxAge}`,
+  ];
+
+  return (secure ? [...parts, 'Secure'] : parts).join('; ');
+}

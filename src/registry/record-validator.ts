@@ -1,0 +1,127 @@
+import { quote } from '../errors';
+import type { EntityInfo, FieldInfo } from './entity-info';
+import type { EntityRecord } from './record-codec';
+
+/** One reason a record cannot be written. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The largest timestamp JavaScript dates allow, in milliseconds either side of the epoch. */
+export const MAX_TIMESTAMP = 8.64e15;
+
+function describeKind(field: FieldInfo): string {
+  switch (field.kind) {
+    case 'int':
+      return 'an integer';
+    case 'bool':
+      return 'true or false';
+    case 'timestamp':
+      return 'a timestamp in milliseconds (an integer)';
+    default:
+      return 'a string';
+  }
+}
+
+/** Checks one value against its field's kind, length, pattern, range and set of values. */
+export function checkValue(field: FieldInfo, value: unknown): string | undefined {
+  if (value === null) {
+    return field.nullable ? undefined : `'${field.name}' is required and cannot be null`;
+  }
+  const got = `, got ${quote(value)}`;
+  switch (field.kind) {
+    case 'json':
+      return undefined;
+    case 'bool':
+      return typeof value === 'boolean' ? undefined : `'${field.name}' must be true or false${got}`;
+    case 'int':
+    case 'timestamp': {
+      const limit = field.kind === 'timestamp' ? MAX_TIMESTAMP : undefined;
+      if (typeof value !== 'number' || !Number.isInteger(value)) {
+        return `'${field.name}' must be ${describeKind(field)}${got}`;
+      }
+      const min = field.min ?? (limit === undefined ? undefined : -limit);
+      const max = field.max ?? limit;
+      if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+        return `'${field.name}' must be between ${min} and ${max}${got}`;
+      }
+
+      return undefined;
+    }
+  }
+
+  if (typeof value !== 'string') {
+    return `'${field.name}' must be a string${got}`;
+  }
+  if (field.enumValues && !field.enumValues.includes(value)) {
+    return `'${field.name}' must be one of ${field.enumValues.join(', ')}${got}`;
+  }
+  if (field.maxLength !== undefined && [...value].length > field.maxLength) {
+    return `'${field.name}' must have at most ${field.maxLength} characters, got ${[...value].length}`;
+  }
+  if (field.minLength !== undefined && [...value].length < field.minLength) {
+    return `'${field.name}' must have at least ${field.minLength} characters${got}`;
+  }
+  if (field.pattern && !field.pattern.regex.test(value)) {
+    return `'${field.name}' must be ${field.pattern.hint}${got}`;
+  }
+
+  return undefined;
+}
+
+/**
+ * Checks a whole record in its stored form: every field it holds, every required field present,
+ * no unknown field, and the checks that look at several fields (a workflow's edges and nodes).
+ * `complete` is false for the changes of an update, which need not repeat required fields.
+ */
+export function validateRecord(
+  entity: EntityInfo,
+  record: EntityRecord,
+  options: { complete: boolean; storedSecrets?: boolean },
+): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const name of Object.keys(record)) {
+    if (!entity.fieldsByName.has(name)) {
+      const valid = entity.fields.map((f) => f.name).join(', ');
+      errors.push({
+        field: name,
+        message: `Unknown field '${name}' of ${entity.name}. Valid fields: ${valid}`,
+      });
+    }
+  }
+
+  for (const field of entity.fields) {
+    const value = record[field.name];
+    if (value === undefined) {
+      if (options.complete && field.required) {
+        errors.push({ field: field.name, message: `'${field.name}' is required` });
+      }
+      continue;
+    }
+    if (field.secret && options.storedSecrets) {
+      // A secret that arrives in its stored form (an import) must look like one; it is not echoed.
+      if (typeof value !== 'string' || !field.secret.storedForm.test(value)) {
+        errors.push({
+          field: field.name,
+          message: `'${field.name}' must be ${field.secret.storedFormHint}`,
+        });
+      }
+      continue;
+    }
+    const problem = checkValue(field, value);
+    if (problem) {
+      errors.push({ field: field.name, message: problem });
+      continue;
+    }
+    for (const check of field.checks) {
+      const message = value === null ? undefined : check(value, record);
+      if (message) {
+        errors.push({ field: field.name, message: `'${field.name}' ${message}` });
+        break;
+      }
+    }
+  }
+
+  return errors;
+}

@@ -1,0 +1,555 @@
+import type { Database, Queryable, Row } from '../db/database';
+import { constraintFailure } from '../db/database-errors';
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  GatewayError,
+  notFound,
+  quote,
+  unknownChoice,
+} from '../errors';
+import type { EntityInfo, FieldInfo } from '../registry/entity-info';
+import type { EntityRegistry } from '../registry/entity-registry';
+import { decodeRecord, encodeValue, type EntityRecord } from '../registry/record-codec';
+import { type FieldError, validateRecord } from '../registry/record-validator';
+import type { AuditService } from './audit-service';
+import {
+  type Actor,
+  fromTable,
+  recordCondition,
+  selectList,
+  tenantCondition,
+} from './record-query';
+import { deleteRecords, insertRecords, updateRecord } from './record-writer';
+import { SqlParams } from './sql-params';
+
+export type SortOrder = 'ASC' | 'DESC';
+
+export interface SortKey {
+  field: string;
+  order: SortOrder;
+}
+
+export interface ListOptions {
+  page?: number;
+  limit?: number;
+  sort?: SortKey[];
+  filter?: unknown;
+  search?: string | null;
+}
+
+export interface Pagination {
+  page: number;
+  limit: number;
+  total: number;
+  totalPages: number;
+  hasMore: boolean;
+}
+
+export interface RecordPage {
+  entity: EntityInfo;
+  records: EntityRecord[];
+  pagination: Pagination;
+}
+
+export interface EntityCount {
+  entityType: string;
+  count: number;
+}
+
+export interface DeleteResult {
+  success: boolean;
+  message: string;
+  entityType: string;
+  id: string;
+  cascaded: EntityCount[];
+}
+
+export const MAX_PAGE_SIZE = 100;
+const MAX_SECRET_INPUT = 1024;
+
+/** One BAD_REQUEST for the errors of a record, listing each of them. */
+export function validationError(entity: EntityInfo, errors: FieldError[]): GatewayError {
+  const text = errors.map((e) => e.message).join('; ');
+
+  return badRequest(`Validation failed for ${entity.name}: ${text}`, {
+    entityType: entity.name,
+    field: errors[0]?.field,
+    errors,
+  });
+}
+
+/**
+ * Reads and writes records of any entity type, with the rules of the registry, inside the actor's
+ * tenant. Every later feature (export, import, statistics) goes through the same tenant rules.
+ */
+export class EntityService {
+  constructor(
+    private readonly db: Database,
+    readonly registry: EntityRegistry,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** A page of records with its totals. */
+  async list(actor: Actor, typeName: string, options: ListOptions): Promise<RecordPage> {
+    const entity = this.registry.get(typeName);
+    const page = options.page ?? 0;
+    const limit = options.limit ?? 20;
+    if (!Number.isInteger(page) || page < 0) {
+      throw badRequest(`page must be an integer of 0 or more, got ${quote(page)}`, {
+        field: 'page',
+      });
+    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw badRequest(`limit must be between 1 and ${MAX_PAGE_SIZE}, got ${quote(limit)}`, {
+        field: 'limit',
+      });
+    }
+    const orderBy = this.orderBy(entity, options.sort ?? []);
+
+    const params = new SqlParams(this.db.dialect);
+    const where = recordCondition(this.registry, entity, actor, params, 't0', options);
+    const from = fromTable(params, entity, 't0');
+    const rowsSql =
+      `SELECT ${selectList(params, entity, 't0')} FROM ${from} WHERE ${where} ` +
+      `ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${page * limit}`;
+    const [rows, counted] = await Promise.all([
+      this.db.query(rowsSql, params.values),
+      this.db.query<{ total: number }>(
+        `SELECT COUNT(*) AS total FROM ${from} WHERE ${where}`,
+        params.values,
+      ),
+    ]);
+    const total = Number(counted[0]?.total ?? 0);
+
+    return {
+      entity,
+      records: rows.map((row) => decodeRecord(this.db.dialect, entity, row)),
+      pagination: {
+        page,
+        limit,
+        total,
+        totalPages: Math.ceil(total / limit),
+        hasMore: (page + 1) * limit < total,
+      },
+    };
+  }
+
+  /** ORDER BY with the primary key last, so that pages never overlap or skip rows. */
+  private orderBy(entity: EntityInfo, sort: SortKey[]): string {
+    const keys = [...sort];
+    if (!keys.some((key) => key.field === entity.primaryKey)) {
+      keys.push({ field: entity.primaryKey, order: keys[0]?.order ?? 'ASC' });
+    }
+
+    return keys
+      .map((key) => {
+        const field = this.registry.field(entity, key.field, 'sort field');
+        if (field.kind === 'json') {
+          throw badRequest(`'${field.name}' holds JSON and cannot be sorted by`, {
+            field: field.name,
+          });
+        }
+        if (key.order !== 'ASC' && key.order !== 'DESC') {
+          throw badRequest(unknownChoice('sort order', String(key.order), ['ASC', 'DESC']));
+        }
+        const nulls = key.order === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST';
+
+        return `${this.db.dialect.quote(field.name)} ${key.order} ${nulls}`;
+      })
+      .join(', ');
+  }
+
+  /** The record with that primary key inside the actor's tenant, or null. */
+  async get(actor: Actor, typeName: string, id: unknown, q: Queryable = this.db) {
+    const entity = this.registry.get(typeName);
+    const row = await this.findRow(q, actor, entity, id);
+
+    return row ? decodeRecord(this.db.dialect, entity, row) : null;
+  }
+
+  private async findRow(
+    q: Queryable,
+    actor: Actor,
+    entity: EntityInfo,
+    id: unknown,
+    withSecrets = false,
+  ): Promise<Row | undefined> {
+    const [row] = await this.rowsWhere(q, actor, entity, entity.primaryKey, [id], withSecrets);
+
+    return row;
+  }
+
+  private async rowsWhere(
+    q: Queryable,
+    actor: Actor,
+    entity: EntityInfo,
+    fieldName: string,
+    values: unknown[],
+    withSecrets = false,
+  ): Promise<Row[]> {
+    if (values.length === 0) {
+      return [];
+    }
+    const field = entity.fieldsByName.get(fieldName)!;
+    const params = new SqlParams(q.dialect);
+    const list = values.map((v) => params.add(encodeValue(q.dialect, field, v))).join(', ');
+    const tenant = tenantCondition(this.registry, entity, actor, params, 't0');
+    const sql =
+      `SELECT ${selectList(params, entity, 't0', withSecrets)} FROM ${fromTable(params, entity, 't0')} ` +
+      `WHERE ${params.column(fieldName, 't0')} IN (${list}) AND ${tenant} ` +
+      `ORDER BY ${params.column(entity.primaryKey, 't0')}`;
+
+    return q.query(sql, params.values);
+  }
+
+  /** The records whose `field` is one of `keys`, for relation loaders: one query for all keys. */
+  async loadBy(actor: Actor, typeName: string, field: string, keys: readonly unknown[]) {
+    const entity = this.registry.get(typeName);
+    const rows = await this.rowsWhere(this.db, actor, entity, field, [...new Set(keys)]);
+
+    return rows.map((row) => decodeRecord(this.db.dialect, entity, row));
+  }
+
+  /**
+   * Turns what a caller sent into stored fields: secrets given under their input names are
+   * checked and hashed, everything else is passed on for validation.
+   */
+  private async storedFields(entity: EntityInfo, data: unknown): Promise<EntityRecord> {
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw badRequest(`data must be an object of field values, got ${quote(data)}`);
+    }
+    const record: EntityRecord = {};
+    const valid = entity.fields.map((f) => (f.secret ? f.secret.input : f.name));
+    for (const [name, value] of Object.entries(data as EntityRecord)) {
+      if (value === undefined) {
+        continue;
+      }
+      const secretField = entity.fields.find((f) => f.secret?.input === name);
+      if (secretField?.secret) {
+        const min = secretField.minLength ?? 1;
+        if (typeof value !== 'string' || value.length < min || value.length > MAX_SECRET_INPUT) {
+          throw validationError(entity, [
+            {
+              field: name,
+              message: `'${name}' must be a string of ${min} to ${MAX_SECRET_INPUT} characters`,
+            },
+          ]);
+        }
+        record[secretField.name] = await secretField.secret.store(value);
+        continue;
+      }
+      const field = entity.fieldsByName.get(name);
+      if (!field || field.secret) {
+        throw validationError(entity, [
+          { field: name, message: unknownChoice(`field of ${entity.name}`, name, valid) },
+        ]);
+      }
+      record[name] = value;
+    }
+
+    return record;
+  }
+
+  /** Keeps a confined actor's writes inside its tenant. */
+  private confine(actor: Actor, entity: EntityInfo, record: EntityRecord, creating: boolean) {
+    if (actor.tenantId === null || !entity.tenantField) {
+      return;
+    }
+    const value = record[entity.tenantField];
+    if (value === undefined && creating) {
+      record[entity.tenantField] = actor.tenantId;
+    } else if (value !== undefined && value !== actor.tenantId) {
+      throw forbidden(
+        `You administer tenant '${actor.tenantId}' and cannot write records of tenant ${quote(value)}`,
+        { field: entity.tenantField },
+      );
+    }
+  }
+
+  /** Creates a record; fields left out take their defaults. */
+  async create(actor: Actor, typeName: string, data: unknown): Promise<EntityRecord> {
+    const entity = this.writable(typeName);
+    const given = await this.storedFields(entity, data);
+    this.confine(actor, entity, given, true);
+    const record: EntityRecord = {};
+    for (const field of entity.fields) {
+      const value = given[field.name] !== undefined ? given[field.name] : field.defaultValue?.();
+      if (value !== undefined) {
+        record[field.name] = value;
+      }
+    }
+    const errors = validateRecord(entity, record, { complete: true, storedSecrets: true });
+    if (errors.length > 0) {
+      throw validationError(entity, errors);
+    }
+
+    return this.write(entity, async (tx) => {
+      const key = record[entity.primaryKey];
+      if (await this.findRow(tx, { ...actor, tenantId: null }, entity, key)) {
+        throw conflict(`${entity.name} with ${entity.primaryKey} ${quote(key)} already exists`, {
+          entityType: entity.name,
+          field: entity.primaryKey,
+        });
+      }
+      await this.checkUnique(tx, entity, record);
+      await this.checkReferences(tx, actor, entity, record);
+      await insertRecords(tx, entity, [
+        Object.fromEntries(entity.fields.map((f) => [f.name, record[f.name] ?? null])),
+      ]);
+      await this.audit.record(tx, actor, {
+        action: 'create',
+        entityType: entity.name,
+        entityId: String(key),
+      });
+
+      return decodeRecord(tx.dialect, entity, (await this.findRow(tx, actor, entity, key))!);
+    });
+  }
+
+  /** Changes the given fields of a record. */
+  async update(actor: Actor, typeName: string, id: unknown, data: unknown): Promise<EntityRecord> {
+    const entity = this.writable(typeName);
+    const changes = await this.storedFields(entity, data);
+    if (Object.keys(changes).length === 0) {
+      throw badRequest(`data is empty: give at least one field of ${entity.name} to change`);
+    }
+    if (changes[entity.primaryKey] !== undefined && changes[entity.primaryKey] !== id) {
+      throw badRequest(
+        `'${entity.primaryKey}' is the primary key of ${entity.name} and cannot change`,
+        {
+          field: entity.primaryKey,
+        },
+      );
+    }
+    this.confine(actor, entity, changes, false);
+    for (const field of entity.fields) {
+      if (field.touchOnUpdate && changes[field.name] === undefined) {
+        changes[field.name] = Date.now();
+      }
+    }
+    const errors = validateRecord(entity, changes, { complete: false, storedSecrets: true });
+    if (errors.length > 0) {
+      throw validationError(entity, errors);
+    }
+
+    return this.write(entity, async (tx) => {
+      const row = await this.findRow(tx, actor, entity, id, true);
+      if (!row) {
+        throw this.missing(entity, id);
+      }
+      const current = decodeRecord(tx.dialect, entity, row, true);
+      // Checks that look at several fields see the record as it will be.
+      const merged = { ...current, ...changes };
+      const mergedErrors = validateRecord(entity, merged, { complete: true, storedSecrets: true });
+      if (mergedErrors.length > 0) {
+        throw validationError(entity, mergedErrors);
+      }
+      const changed = Object.fromEntries(
+        Object.entries(changes).filter(([name, value]) => !sameValue(current[name], value)),
+      );
+      await this.checkUnique(tx, entity, changed, id);
+      await this.checkReferences(tx, actor, entity, changed);
+      await updateRecord(tx, entity, id, changed);
+      await this.audit.record(tx, actor, {
+        action: 'update',
+        entityType: entity.name,
+        entityId: String(id),
+        details: { fields: Object.keys(changed) },
+      });
+
+      return decodeRecord(tx.dialect, entity, (await this.findRow(tx, actor, entity, id))!);
+    });
+  }
+
+  /** Deletes a record and reports what the database deleted with it. */
+  async delete(actor: Actor, typeName: string, id: unknown): Promise<DeleteResult> {
+    const entity = this.writable(typeName);
+
+    return this.write(entity, async (tx) => {
+      const row = await this.findRow(tx, actor, entity, id);
+      if (!row) {
+        throw this.missing(entity, id);
+      }
+      const cascaded = await this.cascadeCounts(tx, entity, row);
+      await deleteRecords(tx, entity, [id]);
+      await this.audit.record(tx, actor, {
+        action: 'delete',
+        entityType: entity.name,
+        entityId: String(id),
+        details: cascaded.length > 0 ? { cascaded } : null,
+      });
+      const also = cascaded.map((c) => `${c.count} ${c.entityType}`).join(', ');
+
+      return {
+        success: true,
+        message: `${entity.name} '${id}' deleted${also ? `, with ${also}` : ''}`,
+        entityType: entity.name,
+        id: String(id),
+        cascaded,
+      };
+    });
+  }
+
+  private writable(typeName: string): EntityInfo {
+    const entity = this.registry.get(typeName);
+    if (entity.readOnly) {
+      throw badRequest(`${entity.name} is read-only: the gateway writes it, no caller can`, {
+        entityType: entity.name,
+      });
+    }
+
+    return entity;
+  }
+
+  private missing(entity: EntityInfo, id: unknown): GatewayError {
+    return notFound(
+      `${entity.name} with ${entity.primaryKey === 'id' ? 'id' : entity.primaryKey} ${quote(String(id))} not found`,
+      {
+        entityType: entity.name,
+        id,
+      },
+    );
+  }
+
+  /** Runs a write in a transaction and turns constraint failures into the API's errors. */
+  private async write<T>(entity: EntityInfo, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(work);
+    } catch (error) {
+      if (error instanceof GatewayError) {
+        throw error;
+      }
+      const failure = constraintFailure(error);
+      if (failure?.kind === 'unique') {
+        throw conflict(`${entity.name} with that ${failure.column ?? 'value'} already exists`, {
+          entityType: entity.name,
+          field: failure.column,
+        });
+      }
+      if (failure?.kind === 'foreign-key') {
+        throw badRequest(`${entity.name} refers to a record that does not exist`, {
+          entityType: entity.name,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** CONFLICT when another record already holds a unique value of `record`. */
+  async checkUnique(q: Queryable, entity: EntityInfo, record: EntityRecord, exceptKey?: unknown) {
+    const single = entity.fields.filter(
+      (f) => f.unique && !f.primary && record[f.name] !== undefined && record[f.name] !== null,
+    );
+    const groups = entity.uniqueGroups.filter((group) =>
+      group.some((n) => record[n] !== undefined),
+    );
+    for (const group of [...single.map((f) => [f.name]), ...groups]) {
+      const params = new SqlParams(q.dialect);
+      const values = group.map((name) => record[name]);
+      if (exceptKey !== undefined && values.some((v) => v === undefined)) {
+        // A partial change of a group: compare with the stored values of the others.
+        const [row] = await this.rowsWhere(
+          q,
+          { userId: null, tenantId: null },
+          entity,
+          entity.primaryKey,
+          [exceptKey],
+        );
+        group.forEach((name, i) => (values[i] ??= row?.[name] as unknown));
+      }
+      const conditions = group.map((name, i) =>
+        entity.uniqueGroups.includes(group)
+          ? `COALESCE(${params.column(name)}, '') = ${params.add(values[i] ?? '')}`
+          : `${params.column(name)} = ${params.add(values[i])}`,
+      );
+      if (exceptKey !== undefined) {
+        conditions.push(`${params.column(entity.primaryKey)} <> ${params.add(exceptKey)}`);
+      }
+      const taken = await q.query(
+        `SELECT 1 AS taken FROM ${params.column(entity.name)} WHERE ${conditions.join(' AND ')} LIMIT 1`,
+        params.values,
+      );
+      if (taken.length > 0) {
+        const described = group.map((name, i) => `${name} ${quote(values[i])}`).join(' and ');
+        throw conflict(`${entity.name} with ${described} already exists`, {
+          entityType: entity.name,
+          field: group[group.length - 1],
+        });
+      }
+    }
+  }
+
+  /** BAD_REQUEST when a foreign key names a record that does not exist in the actor's reach. */
+  async checkReferences(q: Queryable, actor: Actor, entity: EntityInfo, record: EntityRecord) {
+    for (const field of entity.fields) {
+      const value = record[field.name];
+      if (!field.references || value === undefined || value === null) {
+        continue;
+      }
+      const parent = this.registry.get(field.references.entityType);
+      if (parent === entity && value === record[entity.primaryKey]) {
+        throw badRequest(`'${field.name}' cannot point at the record itself`, {
+          field: field.name,
+        });
+      }
+      const found = await this.rowsWhere(q, actor, parent, field.references.field, [value]);
+      if (found.length === 0) {
+        throw referenceError(entity, field, parent, value);
+      }
+    }
+  }
+
+  /**
+   * Counts, per entity type, the records the database deletes along with `row`: every chain of
+   * cascading foreign keys followed to its end.
+   */
+  private async cascadeCounts(q: Queryable, entity: EntityInfo, row: Row): Promise<EntityCount[]> {
+    const seen = new Map<string, Set<unknown>>();
+    const queue: Array<{ entity: EntityInfo; rows: Row[] }> = [{ entity, rows: [row] }];
+    while (queue.length > 0) {
+      const { entity: parent, rows } = queue.shift()!;
+      for (const { child, field } of this.registry.referencing(parent)) {
+        if (field.references?.onDelete !== 'CASCADE') {
+          continue;
+        }
+        const keys = rows.map((r) => r[field.references!.field]).filter((k) => k !== null);
+        const children = await this.rowsWhere(
+          q,
+          { userId: null, tenantId: null },
+          child,
+          field.name,
+          keys,
+        );
+        const known = seen.get(child.name) ?? new Set();
+        const fresh = children.filter((c) => !known.has(c[child.primaryKey]));
+        fresh.forEach((c) => known.add(c[child.primaryKey]));
+        seen.set(child.name, known);
+        if (fresh.length > 0) {
+          queue.push({ entity: child, rows: fresh });
+        }
+      }
+    }
+
+    return [...seen.entries()]
+      .filter(([, keys]) => keys.size > 0)
+      .map(([entityType, keys]) => ({ entityType, count: keys.size }));
+  }
+}
+
+export function referenceError(
+  entity: EntityInfo,
+  field: FieldInfo,
+  parent: EntityInfo,
+  value: unknown,
+): GatewayError {
+  return badRequest(
+    `'${field.name}' refers to ${parent.name} ${quote(value)}, which does not exist`,
+    { entityType: entity.name, field: field.name },
+  );
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
