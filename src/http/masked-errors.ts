@@ -3,27 +3,47 @@ import type { YogaServerOptions } from 'graphql-yoga';
 import { GatewayError } from '../errors';
 import type { Logger } from '../logger';
 
+/** Codes graphql-js and yoga give to errors of the request itself, all answered with a 400. */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
+
 /**
- * Yoga's error masking: errors the gateway raised on purpose reach the client as they are; any
- * other error is logged with its cause and replaced by INTERNAL_SERVER_ERROR, so that no SQL text
- * or stack trace leaves the server.
+ * A request error (a bad variable, an enum value that does not exist, an unknown field) as a 400:
+ * BAD_REQUEST unless graphql-js named it more precisely.
+ */
+function asRequestError(error: GraphQLError): GraphQLError {
+  const code = error.extensions?.code;
+  if (typeof code === 'string' && !REQUEST_ERROR_CODES.has(code) && code !== 'BAD_REQUEST') {
+    return error;
+  }
+
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, code: code ?? 'BAD_REQUEST', http: { status: 400 } },
+  });
+}
+
+/**
+ * Yoga's error masking: errors the gateway raised on purpose, and errors of the request itself,
+ * reach the client; any other error is logged with its cause and replaced by
+ * INTERNAL_SERVER_ERROR, so that no SQL text or stack trace leaves the server.
  */
 export function maskedErrors(logger: Logger): YogaServerOptions<object, object>['maskedErrors'] {
   return {
     maskError(error) {
-      const original = error instanceof GraphQLError ? error.originalError : error;
-      if (original instanceof GatewayError) {
-        return original;
+      if (error instanceof GraphQLError) {
+        const original = error.originalError;
+        if (original instanceof GatewayError) {
+          return error;
+        }
+        if (!original || original instanceof GraphQLError) {
+          return asRequestError(error);
+        }
       }
-      if (error instanceof GraphQLError && !error.originalError) {
-        // Parse and validation errors of the request itself.
-        return error;
-      }
-      if (original instanceof GraphQLError && !original.originalError) {
-        // Errors graphql-js raised while coercing arguments (a bad variable, a bad scalar).
-        return original;
-      }
-      logger.error({ err: original, path: (error as GraphQLError).path }, 'unexpected error');
+      const cause = error instanceof GraphQLError ? error.originalError : error;
+      logger.error({ err: cause, path: (error as GraphQLError).path }, 'unexpected error');
 
       return new GraphQLError('Unexpected error.', {
         extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } },
