@@ -114,6 +114,8 @@ export async function startTestGateway(
   const gql: TestGateway['gql'] = async (query, variables, requestOptions = {}) => {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
+      // What Apollo Client and urql send: request errors then come back as HTTP 400.
+      accept: 'application/graphql-response+json, application/json;q=0.9',
       ...requestOptions.headers,
     };
     if (requestOptions.token) {

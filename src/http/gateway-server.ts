@@ -7,7 +7,6 @@ import { createRequestContext, type RequestContext } from '../auth/request-conte
 import type { Services } from '../services';
 import { maskedErrors } from './masked-errors';
 import { useSessionCookie } from './plugins/use-session-cookie';
-import { useValidationStatus } from './plugins/use-validation-status';
 
 interface NodeServerContext {
   req: IncomingMessage;
@@ -43,7 +42,7 @@ export function createGraphQLHandler(services: Services, schema: GraphQLSchema) 
     },
     context: ({ request, req }) =>
       createRequestContext(services, request.headers, req?.socket.remoteAddress ?? null),
-    plugins: [useSessionCookie(), useValidationStatus()],
+    plugins: [useSessionCookie()],
   });
 }
 

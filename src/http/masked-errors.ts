@@ -7,8 +7,10 @@ import type { Logger } from '../logger';
 const REQUEST_ERROR_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
 
 /**
- * A request error (a bad variable, an enum value that does not exist, an unknown field) as a 400:
- * BAD_REQUEST unless graphql-js named it more precisely.
+ * A request error (a variable that does not coerce) marked as yoga marks validation errors: a 400
+ * for clients that accept `application/graphql-response+json` (Apollo, urql), and the 200 the
+ * GraphQL-over-HTTP specification asks for plain `application/json`. The code is BAD_REQUEST
+ * unless graphql-js named it more precisely.
  */
 function asRequestError(error: GraphQLError): GraphQLError {
   const code = error.extensions?.code;
@@ -21,7 +23,7 @@ function asRequestError(error: GraphQLError): GraphQLError {
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...error.extensions, code: code ?? 'BAD_REQUEST', http: { status: 400 } },
+    extensions: { ...error.extensions, code: code ?? 'BAD_REQUEST', http: { spec: true, status: 400 } },
   });
 }
 
