@@ -8,6 +8,7 @@ import { forbidden, unauthenticated } from '../errors';
 
 export interface SchemaTypes {
   Context: RequestContext;
+  DefaultFieldNullability: false;
   AuthScopes: { level: number };
   Scalars: {
     JSON: { Input: unknown; Output: unknown };
@@ -39,6 +40,8 @@ function requiredLevel(failure: AuthFailure): number | undefined {
 export function createBuilder(): Builder {
   return new SchemaBuilder<SchemaTypes>({
     plugins: [ScopeAuthPlugin],
+    // Fields are non-null unless they say otherwise, as the design writes them.
+    defaultFieldNullability: false,
     scopeAuth: {
       authScopes: (context) => ({
         level: (needed: number) => context.viewer !== null && context.viewer.level >= needed,
