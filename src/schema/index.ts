@@ -5,6 +5,7 @@ import { addCommonTypes } from './common-types';
 import { addGenericEntityFields } from './generic-entities';
 import { addScalars } from './scalars';
 import { addSessionFields } from './session-fields';
+import { addStatsFields } from './stats-fields';
 import { addTypedEntityFields } from './typed-entities';
 
 /** The whole GraphQL schema of the gateway, generated from the entity registry. */
@@ -18,6 +19,7 @@ export function buildSchema(registry: EntityRegistry): GraphQLSchema {
   addGenericEntityFields(builder, registry, common);
   const objects = addTypedEntityFields(builder, registry, common);
   addSessionFields(builder, objects.get('User')!);
+  addStatsFields(builder, common);
 
   return builder.toSchema({ sortSchema: false });
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import type { EntityRegistry } from '../registry/entity-registry';
 import { AuditService } from './audit-service';
 import { EntityService } from './entity-service';
+import { StatsService } from './stats/stats-service';
 
 /** Everything a request can call, built once per process. */
 export interface Services {
@@ -15,6 +16,7 @@ export interface Services {
   audit: AuditService;
   entities: EntityService;
   sessions: SessionService;
+  stats: StatsService;
 }
 
 export function createServices(
@@ -26,6 +28,7 @@ export function createServices(
   const audit = new AuditService(registry);
   const entities = new EntityService(db, registry, audit);
   const sessions = new SessionService(db, registry, entities, audit, config.sessionTtlHours);
+  const stats = new StatsService(db, registry, config.statsCacheSeconds, logger);
 
-  return { config, logger, db, registry, audit, entities, sessions };
+  return { config, logger, db, registry, audit, entities, sessions, stats };
 }
