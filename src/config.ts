@@ -52,14 +52,21 @@ export function readDotEnv(path = '.env', env: NodeJS.ProcessEnv = process.env):
   }
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') {
     return fallback;
   }
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${name} must be an integer of at least ${min}, got '${raw}'`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(`${name} must be an integer ${range}, got '${raw}'`);
   }
 
   return value;
@@ -117,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   return {
-    port: integer(env, 'PORT', 4000, 0),
+    port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     ...parseDatabaseUrl(databaseUrl),

@@ -385,7 +385,7 @@ describe.each(DIALECTS)('the generic entity browser on %s', (dialect) => {
         LIST,
         { type: 'User', filter: { createdAt: { gt: 'yesterday' } } },
         'BAD_REQUEST',
-        /needs a number, got 'yesterday'/,
+        /needs an integer, got 'yesterday'/,
       ],
       [
         'filter that is not an object',

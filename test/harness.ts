@@ -48,6 +48,8 @@ export interface TestGateway {
     variables?: Record<string, unknown>,
     options?: RequestOptions,
   ): Promise<GraphQLResponse<T>>;
+  /** Sends a request body as it is, for bodies no client would build. */
+  postRaw(body: string, options?: RequestOptions): Promise<GraphQLResponse>;
   /** Logs in and returns the bearer token; throws when the login fails. */
   login(username: string, password?: string): Promise<string>;
   /** Runs SQL on the gateway's database directly (`?` placeholders), to check what a request did. */
@@ -111,7 +113,7 @@ export async function startTestGateway(
   const schema = buildSchema(services.registry);
   const server = await startGatewayServer(services, schema);
 
-  const gql: TestGateway['gql'] = async (query, variables, requestOptions = {}) => {
+  const postRaw: TestGateway['postRaw'] = async (body, requestOptions = {}) => {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       // What Apollo Client and urql send: request errors then come back as HTTP 400.
@@ -121,15 +123,19 @@ export async function startTestGateway(
     if (requestOptions.token) {
       headers.authorization = `Bearer ${requestOptions.token}`;
     }
-    const response = await fetch(server.url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: any; errors?: any };
+    const response = await fetch(server.url, { method: 'POST', headers, body });
+    const text = await response.text();
+    const parsed = (text ? JSON.parse(text) : {}) as { data?: any; errors?: any };
 
-    return { status: response.status, headers: response.headers, ...body };
+    return { status: response.status, headers: response.headers, ...parsed };
   };
+
+  const gql = <T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    requestOptions?: RequestOptions,
+  ) =>
+    postRaw(JSON.stringify({ query, variables }), requestOptions) as Promise<GraphQLResponse<T>>;
 
   const login = async (username: string, password = ADMIN_PASSWORD) => {
     const result = await gql<{ login: { token: string } }>(
@@ -154,6 +160,7 @@ export async function startTestGateway(
     server,
     adminToken,
     gql,
+    postRaw,
     login,
     sql: (text, params) => {
       let n = 0;

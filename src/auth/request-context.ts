@@ -24,9 +24,16 @@ export function tokenOf(headers: Headers): string | null {
     return bearer[1];
   }
   for (const part of (headers.get('cookie') ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE && value.length > 0) {
-      return decodeURIComponent(value.join('='));
+    const [name, ...rest] = part.trim().split('=');
+    if (name !== SESSION_COOKIE || rest.length === 0) {
+      continue;
+    }
+    // RFC 6265 allows a quoted value; a value that does not decode is no token.
+    const value = rest.join('=').replace(/^"(.*)"$/, '$1');
+    try {
+      return decodeURIComponent(value) || null;
+    } catch {
+      return null;
     }
   }
 

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { entitySchemas } from './entities';
 import { InitialSchema1764700000000 } from './migrations/1764700000000-initial-schema';
+import { CaseInsensitiveUserKeys1764800000000 } from './migrations/1764800000000-case-insensitive-user-keys';
 
 // bigint (timestamps, count(*) and sizes) as numbers: every value the gateway stores fits in 2^53.
 pg.types.setTypeParser(20, Number);
@@ -12,7 +13,7 @@ pg.types.setTypeParser(20, Number);
 pg.types.setTypeParser(1700, Number);
 
 /** The migrations, oldest first; the same classes serve SQLite and PostgreSQL. */
-export const MIGRATIONS = [InitialSchema1764700000000];
+export const MIGRATIONS = [InitialSchema1764700000000, CaseInsensitiveUserKeys1764800000000];
 
 /** A TypeORM data source for the configured database, not yet connected. */
 export function createDataSource(config: Pick<Config, 'dialect' | 'databaseUrl' | 'sqlitePath'>) {

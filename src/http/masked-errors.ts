@@ -23,8 +23,26 @@ function asRequestError(error: GraphQLError): GraphQLError {
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...error.extensions, code: code ?? 'BAD_REQUEST', http: { spec: true, status: 400 } },
+    extensions: {
+      ...error.extensions,
+      code: code ?? 'BAD_REQUEST',
+      http: { spec: true, status: 400 },
+    },
   });
+}
+
+/**
+ * What a log line keeps of an unexpected error: its kind, message, code and stack. Driver errors
+ * carry the statement's parameters (passwords, tokens) and GraphQL errors the whole document;
+ * neither is logged.
+ */
+function describeCause(cause: unknown): Record<string, unknown> {
+  if (!(cause instanceof Error)) {
+    return { message: String(cause) };
+  }
+  const { code } = cause as { code?: unknown };
+
+  return { type: cause.name, message: cause.message, code, stack: cause.stack };
 }
 
 /**
@@ -45,7 +63,14 @@ export function maskedErrors(logger: Logger): YogaServerOptions<object, object>[
         }
       }
       const cause = error instanceof GraphQLError ? error.originalError : error;
-      logger.error({ err: cause, path: (error as GraphQLError).path }, 'unexpected error');
+      if (cause instanceof RangeError && /call stack/i.test(cause.message)) {
+        // Input nested so deep that a recursive step ran out of stack: the request's fault.
+        return new GatewayError('BAD_REQUEST', 'The request nests its values too deeply');
+      }
+      logger.error(
+        { err: describeCause(cause), path: (error as GraphQLError).path },
+        'unexpected error',
+      );
 
       return new GraphQLError('Unexpected error.', {
         extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } },

@@ -40,6 +40,12 @@ export interface FieldInfo {
   defaultValue?: () => unknown;
   /** Set to now on every update. */
   touchOnUpdate: boolean;
+  /** Unique regardless of letter case. */
+  uniqueIgnoringCase: boolean;
+  /** Changed only by an actor that is not confined to a tenant. */
+  instanceOnly: boolean;
+  /** For a foreign key: a field the record pointed at must share with this record. */
+  sameAs?: string;
   pattern?: { regex: RegExp; hint: string };
   min?: number;
   max?: number;

@@ -20,6 +20,12 @@ export interface FieldRule {
   defaultValue?: () => unknown;
   touchOnUpdate?: boolean;
   secret?: SecretInput;
+  /** Unique regardless of letter case: `Alice` and `alice` are the same name. */
+  uniqueIgnoringCase?: boolean;
+  /** Only an instance-wide supergod may change it; a tenant's supergod leaves it as it is. */
+  instanceOnly?: boolean;
+  /** For a foreign key: the record pointed at must hold the same value in this field. */
+  sameAs?: string;
   checks?: FieldCheck[];
   description?: string;
 }
@@ -42,8 +48,11 @@ const now = () => Date.now();
 const uuid = () => randomUUID();
 const json: FieldRule = { json: true };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
+const NUMBER = '(?:0|[1-9]\\d*)';
+const SEMVER = new RegExp(
+  `^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?(?:\\+[0-9A-Za-z.-]+)?$`,
+);
 
 const isArrayOfStrings: FieldCheck = (value) =>
   Array.isArray(value) && value.every((item) => typeof item === 'string')
@@ -144,10 +153,12 @@ export const ENTITY_RULES: Record<string, EntityRule> = {
       username: {
         pattern: { regex: /^[A-Za-z0-9_-]+$/, hint: 'letters, digits, _ and -' },
         minLength: 3,
+        uniqueIgnoringCase: true,
       },
-      email: { pattern: { regex: EMAIL, hint: 'an e-mail address' } },
+      email: { pattern: { regex: EMAIL, hint: 'an e-mail address' }, uniqueIgnoringCase: true },
       role: { enumValues: ROLES },
       createdAt: { defaultValue: now },
+      isInstanceOwner: { instanceOnly: true },
     },
   },
   Session: {
@@ -191,6 +202,7 @@ export const ENTITY_RULES: Record<string, EntityRule> = {
     description: 'A node of a page component tree.',
     fields: {
       id: { defaultValue: uuid },
+      parentId: { sameAs: 'pageId' },
       childIds: { json: true, checks: [isArrayOfStrings] },
     },
   },

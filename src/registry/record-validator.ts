@@ -11,6 +11,43 @@ export interface FieldError {
 /** The largest timestamp JavaScript dates allow, in milliseconds either side of the epoch. */
 export const MAX_TIMESTAMP = 8.64e15;
 
+/** How deep a JSON value may nest: deeper values are refused before they reach a recursive step. */
+export const MAX_JSON_DEPTH = 64;
+
+/** PostgreSQL cannot store U+0000 in text; SQLite could, so both refuse it and stay alike. */
+export function hasNulCharacter(text: string): boolean {
+  return text.includes('\u0000');
+}
+
+/** A reason a JSON value cannot be stored: too deep, or a string holding U+0000. */
+export function jsonProblem(value: unknown): string | undefined {
+  // Walks the value without recursion, so that a deep value cannot exhaust the stack.
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item === 'string') {
+      if (hasNulCharacter(item)) {
+        return 'holds a string with the character U+0000, which cannot be stored';
+      }
+      continue;
+    }
+    if (typeof item !== 'object' || item === null) {
+      continue;
+    }
+    if (depth > MAX_JSON_DEPTH) {
+      return `nests deeper than ${MAX_JSON_DEPTH} levels`;
+    }
+    for (const [key, child] of Object.entries(item)) {
+      if (hasNulCharacter(key)) {
+        return 'holds a key with the character U+0000, which cannot be stored';
+      }
+      pending.push([child, depth + 1]);
+    }
+  }
+
+  return undefined;
+}
+
 function describeKind(field: FieldInfo): string {
   switch (field.kind) {
     case 'int':
@@ -31,8 +68,11 @@ export function checkValue(field: FieldInfo, value: unknown): string | undefined
   }
   const got = `, got ${quote(value)}`;
   switch (field.kind) {
-    case 'json':
-      return undefined;
+    case 'json': {
+      const problem = jsonProblem(value);
+
+      return problem ? `'${field.name}' ${problem}` : undefined;
+    }
     case 'bool':
       return typeof value === 'boolean' ? undefined : `'${field.name}' must be true or false${got}`;
     case 'int':
@@ -54,6 +94,12 @@ export function checkValue(field: FieldInfo, value: unknown): string | undefined
   if (typeof value !== 'string') {
     return `'${field.name}' must be a string${got}`;
   }
+  if (hasNulCharacter(value)) {
+    return `'${field.name}' holds the character U+0000, which cannot be stored`;
+  }
+  if ((field.kind === 'id' || field.primary) && !/^\S(?:.*\S)?$/s.test(value)) {
+    return `'${field.name}' must be a key that is not empty and neither starts nor ends with a space${got}`;
+  }
   if (field.enumValues && !field.enumValues.includes(value)) {
     return `'${field.name}' must be one of ${field.enumValues.join(', ')}${got}`;
   }
@@ -73,12 +119,18 @@ export function checkValue(field: FieldInfo, value: unknown): string | undefined
 /**
  * Checks a whole record in its stored form: every field it holds, every required field present,
  * no unknown field, and the checks that look at several fields (a workflow's edges and nodes).
- * `complete` is false for the changes of an update, which need not repeat required fields.
+ * `complete` is false for the changes of an update, which need not repeat required fields and
+ * whose checks across fields wait for the record as it will be.
  */
 export function validateRecord(
   entity: EntityInfo,
   record: EntityRecord,
-  options: { complete: boolean; storedSecrets?: boolean },
+  options: {
+    complete: boolean;
+    storedSecrets?: boolean;
+    /** Name secrets as callers of the API give them (`password`, not `passwordHash`). */
+    inputNames?: boolean;
+  },
 ): FieldError[] {
   const errors: FieldError[] = [];
   for (const name of Object.keys(record)) {
@@ -95,7 +147,8 @@ export function validateRecord(
     const value = record[field.name];
     if (value === undefined) {
       if (options.complete && field.required) {
-        errors.push({ field: field.name, message: `'${field.name}' is required` });
+        const name = field.secret && options.inputNames ? field.secret.input : field.name;
+        errors.push({ field: name, message: `'${name}' is required` });
       }
       continue;
     }
@@ -114,7 +167,7 @@ export function validateRecord(
       errors.push({ field: field.name, message: problem });
       continue;
     }
-    for (const check of field.checks) {
+    for (const check of options.complete ? field.checks : []) {
       const message = value === null ? undefined : check(value, record);
       if (message) {
         errors.push({ field: field.name, message: `'${field.name}' ${message}` });

@@ -61,9 +61,10 @@ export function addGenericEntityFields(
         ctx.services.entities.list(ctx.actor, args.entityType, {
           page: args.page ?? 0,
           limit: args.limit ?? 20,
-          sort: args.sortBy
-            ? [{ field: args.sortBy, order: args.order ?? 'ASC' }]
-            : [{ field: registry.get(args.entityType).primaryKey, order: args.order ?? 'ASC' }],
+          sort:
+            typeof args.sortBy === 'string'
+              ? [{ field: args.sortBy, order: args.order ?? 'ASC' }]
+              : [{ field: registry.get(args.entityType).primaryKey, order: args.order ?? 'ASC' }],
           filter: args.filter,
           search: args.search,
         }),

@@ -10,7 +10,18 @@ import { MAX_TIMESTAMP } from '../registry/record-validator';
 import type { Builder } from './builder';
 
 function toTimestamp(value: unknown): number {
-  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  return checkTimestamp(value, value);
+}
+
+/** Output may come from a driver that hands bigint columns over as decimal strings. */
+function serializeTimestamp(value: unknown): number {
+  return checkTimestamp(
+    value,
+    typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value,
+  );
+}
+
+function checkTimestamp(value: unknown, number: unknown): number {
   if (typeof number !== 'number' || !Number.isInteger(number) || Math.abs(number) > MAX_TIMESTAMP) {
     throw new GraphQLError(
       `Timestamp must be an integer number of milliseconds within ±${MAX_TIMESTAMP}, got ${JSON.stringify(value)}`,
@@ -25,7 +36,7 @@ function toTimestamp(value: unknown): number {
 export const TimestampScalar = new GraphQLScalarType<number, number>({
   name: 'Timestamp',
   description: 'Milliseconds since the Unix epoch, as a JSON number (an integer within ±8.64e15).',
-  serialize: toTimestamp,
+  serialize: serializeTimestamp,
   parseValue: toTimestamp,
   parseLiteral(ast: ValueNode) {
     if (ast.kind !== Kind.INT) {

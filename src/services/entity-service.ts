@@ -12,13 +12,14 @@ import {
 import type { EntityInfo, FieldInfo } from '../registry/entity-info';
 import type { EntityRegistry } from '../registry/entity-registry';
 import { decodeRecord, encodeValue, type EntityRecord } from '../registry/record-codec';
-import { type FieldError, validateRecord } from '../registry/record-validator';
+import { type FieldError, hasNulCharacter, validateRecord } from '../registry/record-validator';
 import type { AuditService } from './audit-service';
 import {
   type Actor,
   fromTable,
   recordCondition,
   selectList,
+  SYSTEM_ACTOR,
   tenantCondition,
 } from './record-query';
 import { deleteRecords, insertRecords, updateRecord } from './record-writer';
@@ -189,12 +190,14 @@ export class EntityService {
     values: unknown[],
     withSecrets = false,
   ): Promise<Row[]> {
-    if (values.length === 0) {
+    // A key holding U+0000 cannot be stored, so it matches nothing (and PostgreSQL refuses it).
+    const keys = values.filter((v) => typeof v !== 'string' || !hasNulCharacter(v));
+    if (keys.length === 0) {
       return [];
     }
     const field = entity.fieldsByName.get(fieldName)!;
     const params = new SqlParams(q.dialect);
-    const list = values.map((v) => params.add(encodeValue(q.dialect, field, v))).join(', ');
+    const list = keys.map((v) => params.add(encodeValue(q.dialect, field, v))).join(', ');
     const tenant = tenantCondition(this.registry, entity, actor, params, 't0');
     const sql =
       `SELECT ${selectList(params, entity, 't0', withSecrets)} FROM ${fromTable(params, entity, 't0')} ` +
@@ -252,6 +255,27 @@ export class EntityService {
     return record;
   }
 
+  /** A tenant's supergod may not change the fields only the instance's supergods may change. */
+  private refuseInstanceFields(
+    actor: Actor,
+    entity: EntityInfo,
+    changes: EntityRecord,
+    current: EntityRecord = {},
+  ) {
+    if (actor.tenantId === null) {
+      return;
+    }
+    for (const field of entity.fields) {
+      const value = changes[field.name];
+      if (field.instanceOnly && value !== undefined && !sameValue(value, current[field.name])) {
+        throw forbidden(
+          `Only an instance-wide supergod can set '${field.name}'; you administer tenant '${actor.tenantId}'`,
+          { field: field.name },
+        );
+      }
+    }
+  }
+
   /** Keeps a confined actor's writes inside its tenant. */
   private confine(actor: Actor, entity: EntityInfo, record: EntityRecord, creating: boolean) {
     if (actor.tenantId === null || !entity.tenantField) {
@@ -280,10 +304,18 @@ export class EntityService {
         record[field.name] = value;
       }
     }
-    const errors = validateRecord(entity, record, { complete: true, storedSecrets: true });
+    const errors = validateRecord(entity, record, {
+      complete: true,
+      storedSecrets: true,
+      inputNames: true,
+    });
     if (errors.length > 0) {
       throw validationError(entity, errors);
     }
+    const defaults = Object.fromEntries(
+      entity.fields.map((f) => [f.name, f.defaultValue?.() ?? null]),
+    );
+    this.refuseInstanceFields(actor, entity, given, defaults);
 
     return this.write(entity, async (tx) => {
       const key = record[entity.primaryKey];
@@ -294,7 +326,7 @@ export class EntityService {
         });
       }
       await this.checkUnique(tx, entity, record);
-      await this.checkReferences(tx, actor, entity, record);
+      await this.checkReferences(tx, actor, entity, record, key);
       await insertRecords(tx, entity, [
         Object.fromEntries(entity.fields.map((f) => [f.name, record[f.name] ?? null])),
       ]);
@@ -329,7 +361,11 @@ export class EntityService {
         changes[field.name] = Date.now();
       }
     }
-    const errors = validateRecord(entity, changes, { complete: false, storedSecrets: true });
+    const errors = validateRecord(entity, changes, {
+      complete: false,
+      storedSecrets: true,
+      inputNames: true,
+    });
     if (errors.length > 0) {
       throw validationError(entity, errors);
     }
@@ -342,15 +378,20 @@ export class EntityService {
       const current = decodeRecord(tx.dialect, entity, row, true);
       // Checks that look at several fields see the record as it will be.
       const merged = { ...current, ...changes };
-      const mergedErrors = validateRecord(entity, merged, { complete: true, storedSecrets: true });
+      const mergedErrors = validateRecord(entity, merged, {
+        complete: true,
+        storedSecrets: true,
+        inputNames: true,
+      });
       if (mergedErrors.length > 0) {
         throw validationError(entity, mergedErrors);
       }
       const changed = Object.fromEntries(
         Object.entries(changes).filter(([name, value]) => !sameValue(current[name], value)),
       );
+      this.refuseInstanceFields(actor, entity, changed);
       await this.checkUnique(tx, entity, changed, id);
-      await this.checkReferences(tx, actor, entity, changed);
+      await this.checkReferences(tx, actor, entity, changed, id, merged);
       await updateRecord(tx, entity, id, changed);
       await this.audit.record(tx, actor, {
         action: 'update',
@@ -450,20 +491,19 @@ export class EntityService {
       const values = group.map((name) => record[name]);
       if (exceptKey !== undefined && values.some((v) => v === undefined)) {
         // A partial change of a group: compare with the stored values of the others.
-        const [row] = await this.rowsWhere(
-          q,
-          { userId: null, tenantId: null },
-          entity,
-          entity.primaryKey,
-          [exceptKey],
-        );
+        const [row] = await this.rowsWhere(q, SYSTEM_ACTOR, entity, entity.primaryKey, [exceptKey]);
         group.forEach((name, i) => (values[i] ??= row?.[name] as unknown));
       }
-      const conditions = group.map((name, i) =>
-        entity.uniqueGroups.includes(group)
-          ? `COALESCE(${params.column(name)}, '') = ${params.add(values[i] ?? '')}`
-          : `${params.column(name)} = ${params.add(values[i])}`,
-      );
+      const conditions = group.map((name, i) => {
+        const field = entity.fieldsByName.get(name)!;
+        if (entity.uniqueGroups.includes(group)) {
+          return `COALESCE(${params.column(name)}, '') = ${params.add(values[i] ?? '')}`;
+        }
+
+        return field.uniqueIgnoringCase
+          ? `LOWER(${params.column(name)}) = LOWER(${params.add(values[i])})`
+          : `${params.column(name)} = ${params.add(values[i])}`;
+      });
       if (exceptKey !== undefined) {
         conditions.push(`${params.column(entity.primaryKey)} <> ${params.add(exceptKey)}`);
       }
@@ -472,32 +512,88 @@ export class EntityService {
         params.values,
       );
       if (taken.length > 0) {
-        const described = group.map((name, i) => `${name} ${quote(values[i])}`).join(' and ');
-        throw conflict(`${entity.name} with ${described} already exists`, {
-          entityType: entity.name,
-          field: group[group.length - 1],
-        });
+        throw conflict(
+          `${entity.name} with ${describeValues(entity, group, values)} already exists`,
+          {
+            entityType: entity.name,
+            field: group[group.length - 1],
+          },
+        );
       }
     }
   }
 
-  /** BAD_REQUEST when a foreign key names a record that does not exist in the actor's reach. */
-  async checkReferences(q: Queryable, actor: Actor, entity: EntityInfo, record: EntityRecord) {
+  /**
+   * BAD_REQUEST when a foreign key names a record that does not exist within the actor's reach,
+   * lies in another tenant than the record, breaks a `sameAs` rule or closes a cycle.
+   */
+  async checkReferences(
+    q: Queryable,
+    actor: Actor,
+    entity: EntityInfo,
+    record: EntityRecord,
+    key: unknown,
+    stored: EntityRecord = record,
+  ) {
     for (const field of entity.fields) {
       const value = record[field.name];
       if (!field.references || value === undefined || value === null) {
         continue;
       }
       const parent = this.registry.get(field.references.entityType);
-      if (parent === entity && value === record[entity.primaryKey]) {
+      if (parent === entity && value === key) {
         throw badRequest(`'${field.name}' cannot point at the record itself`, {
           field: field.name,
         });
       }
-      const found = await this.rowsWhere(q, actor, parent, field.references.field, [value]);
-      if (found.length === 0) {
+      const [found] = await this.rowsWhere(q, actor, parent, field.references.field, [value]);
+      if (!found) {
         throw referenceError(entity, field, parent, value);
       }
+      const tenant = entity.tenantField ? stored[entity.tenantField] : null;
+      const parentTenant = parent.tenantField ? found[parent.tenantField] : null;
+      if (tenant && parentTenant && tenant !== parentTenant) {
+        throw badRequest(
+          `'${field.name}' refers to ${parent.name} ${quote(value)} of tenant ${quote(parentTenant)}, ` +
+            `but this ${entity.name} belongs to tenant ${quote(tenant)}`,
+          { entityType: entity.name, field: field.name },
+        );
+      }
+      if (field.sameAs && found[field.sameAs] !== stored[field.sameAs]) {
+        throw badRequest(
+          `'${field.name}' refers to ${parent.name} ${quote(value)}, whose ${field.sameAs} is ` +
+            `${quote(found[field.sameAs])}, not ${quote(stored[field.sameAs])}`,
+          { entityType: entity.name, field: field.name },
+        );
+      }
+      if (parent === entity && key !== undefined) {
+        await this.refuseCycle(q, entity, field, value, key);
+      }
+    }
+  }
+
+  /** Walks up a self-referencing key from `start`; meeting `key` again would close a cycle. */
+  private async refuseCycle(
+    q: Queryable,
+    entity: EntityInfo,
+    field: FieldInfo,
+    start: unknown,
+    key: unknown,
+  ) {
+    const seen = new Set<unknown>();
+    let current: unknown = start;
+    while (current !== null && current !== undefined && !seen.has(current)) {
+      if (current === key) {
+        throw badRequest(
+          `'${field.name}' ${quote(start)} would make ${entity.name} ${quote(key)} its own ancestor`,
+          { entityType: entity.name, field: field.name },
+        );
+      }
+      seen.add(current);
+      const [row] = await this.rowsWhere(q, SYSTEM_ACTOR, entity, field.references!.field, [
+        current,
+      ]);
+      current = row?.[field.name];
     }
   }
 
@@ -548,6 +644,17 @@ export function referenceError(
     `'${field.name}' refers to ${parent.name} ${quote(value)}, which does not exist`,
     { entityType: entity.name, field: field.name },
   );
+}
+
+/** `username 'alice' and tenantId null`, with secrets named but never shown. */
+function describeValues(entity: EntityInfo, names: string[], values: unknown[]): string {
+  return names
+    .map((name, i) => {
+      const secret = entity.fieldsByName.get(name)?.secret;
+
+      return secret ? `that ${secret.input}` : `${name} ${quote(values[i] ?? null)}`;
+    })
+    .join(' and ');
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

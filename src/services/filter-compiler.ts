@@ -2,6 +2,7 @@ import { escapeLike } from '../db/dialect';
 import { badRequest, quote, unknownChoice } from '../errors';
 import type { EntityInfo, FieldInfo } from '../registry/entity-info';
 import { encodeValue } from '../registry/record-codec';
+import { checkValue, hasNulCharacter } from '../registry/record-validator';
 import type { SqlParams } from './sql-params';
 
 /** The operators a filter may apply to a field. */
@@ -23,6 +24,9 @@ export const FILTER_OPERATORS = [
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 const COMBINATORS = ['and', 'or', 'not'] as const;
+
+/** Bounds on a filter, so that no filter can exhaust the parser of either database. */
+export const FILTER_LIMITS = { depth: 8, conditions: 100, listValues: 1000, searchLength: 200 };
 const TEXT_KINDS = new Set(['id', 'string', 'text', 'enum']);
 const ORDERED_KINDS = new Set(['id', 'string', 'text', 'enum', 'int', 'timestamp']);
 
@@ -43,24 +47,33 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Checks that a value given to an operator fits the field's kind. */
+/** Checks that a value given to an operator fits the field's kind, range and set of values. */
 function operand(field: FieldInfo, operator: string, value: unknown): unknown {
+  const numeric = field.kind === 'int' || field.kind === 'timestamp';
   const fits =
     field.kind === 'bool'
       ? typeof value === 'boolean'
-      : field.kind === 'int' || field.kind === 'timestamp'
-        ? typeof value === 'number' && Number.isFinite(value)
+      : numeric
+        ? typeof value === 'number' && Number.isInteger(value)
         : typeof value === 'string';
   if (!fits) {
-    const wanted =
-      field.kind === 'bool'
-        ? 'a boolean'
-        : ORDERED_KINDS.has(field.kind) && !TEXT_KINDS.has(field.kind)
-          ? 'a number'
-          : 'a string';
+    const wanted = field.kind === 'bool' ? 'a boolean' : numeric ? 'an integer' : 'a string';
     throw badRequest(`Filter '${field.name}.${operator}' needs ${wanted}, got ${quote(value)}`, {
       field: field.name,
     });
+  }
+  if (typeof value === 'string' && hasNulCharacter(value)) {
+    throw badRequest(`Filter '${field.name}.${operator}' holds the character U+0000`, {
+      field: field.name,
+    });
+  }
+  // Ranges and sets of values as a write would check them; lengths and patterns do not apply.
+  const problem =
+    numeric || field.enumValues
+      ? checkValue({ ...field, maxLength: undefined, minLength: undefined }, value)
+      : undefined;
+  if (problem) {
+    throw badRequest(`Filter '${field.name}.${operator}': ${problem}`, { field: field.name });
   }
 
   return value;
@@ -72,13 +85,15 @@ function operand(field: FieldInfo, operator: string, value: unknown): unknown {
  * combinators `and`, `or` (arrays of filters) and `not` (none of its filters holds).
  */
 export class FilterCompiler {
+  private conditions = 0;
+
   constructor(
     private readonly entity: EntityInfo,
     private readonly params: SqlParams,
     private readonly alias: string,
   ) {}
 
-  compile(filter: unknown): string {
+  compile(filter: unknown, depth = 0): string {
     if (filter === null || filter === undefined) {
       return 'TRUE';
     }
@@ -87,14 +102,21 @@ export class FilterCompiler {
         `A filter must be an object of field names and operators, got ${quote(filter)}`,
       );
     }
+    if (depth > FILTER_LIMITS.depth) {
+      throw badRequest(`A filter may nest and, or and not at most ${FILTER_LIMITS.depth} deep`);
+    }
     const parts: string[] = [];
     for (const [key, value] of Object.entries(filter)) {
       if (value === undefined) {
         continue;
       }
       if ((COMBINATORS as readonly string[]).includes(key)) {
-        parts.push(this.combinator(key as (typeof COMBINATORS)[number], value));
+        parts.push(this.combinator(key as (typeof COMBINATORS)[number], value, depth));
         continue;
+      }
+      this.conditions++;
+      if (this.conditions > FILTER_LIMITS.conditions) {
+        throw badRequest(`A filter may hold at most ${FILTER_LIMITS.conditions} field conditions`);
       }
       parts.push(this.fieldCondition(this.fieldNamed(key), value));
     }
@@ -117,12 +139,12 @@ export class FilterCompiler {
     return field;
   }
 
-  private combinator(key: 'and' | 'or' | 'not', value: unknown): string {
+  private combinator(key: 'and' | 'or' | 'not', value: unknown, depth: number): string {
     const list = Array.isArray(value) ? value : isPlainObject(value) ? [value] : undefined;
-    if (!list) {
-      throw badRequest(`Filter '${key}' takes an array of filters, got ${quote(value)}`);
+    if (!list || !list.every(isPlainObject)) {
+      throw badRequest(`Filter '${key}' takes an array of filter objects, got ${quote(value)}`);
     }
-    const compiled = list.map((item) => `(${this.compile(item)})`);
+    const compiled = list.map((item) => `(${this.compile(item, depth + 1)})`);
     if (compiled.length === 0) {
       // An empty AND holds, an empty OR does not, and NOT of nothing holds.
       return key === 'or' ? 'FALSE' : 'TRUE';
@@ -183,6 +205,12 @@ export class FilterCompiler {
         if (value.length === 0) {
           return operator === 'in' ? 'FALSE' : 'TRUE';
         }
+        if (value.length > FILTER_LIMITS.listValues) {
+          throw badRequest(
+            `Filter '${field.name}.${operator}' takes at most ${FILTER_LIMITS.listValues} values, got ${value.length}`,
+            { field: field.name },
+          );
+        }
         const list = value.map((v) => encode(operand(field, operator, v))).join(', ');
 
         return operator === 'in'
@@ -221,6 +249,12 @@ export function searchCondition(
   params: SqlParams,
   alias: string,
 ): string {
+  if (search.length > FILTER_LIMITS.searchLength || hasNulCharacter(search)) {
+    throw badRequest(
+      `search must be text of at most ${FILTER_LIMITS.searchLength} characters without U+0000, got ${search.length} characters`,
+      { field: 'search' },
+    );
+  }
   if (entity.searchFields.length === 0) {
     return 'FALSE';
   }
