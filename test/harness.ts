@@ -134,8 +134,7 @@ export async function startTestGateway(
     query: string,
     variables?: Record<string, unknown>,
     requestOptions?: RequestOptions,
-  ) =>
-    postRaw(JSON.stringify({ query, variables }), requestOptions) as Promise<GraphQLResponse<T>>;
+  ) => postRaw(JSON.stringify({ query, variables }), requestOptions) as Promise<GraphQLResponse<T>>;
 
   const login = async (username: string, password = ADMIN_PASSWORD) => {
     const result = await gql<{ login: { token: string } }>(
