@@ -74,6 +74,8 @@ export function maskedErrors(logger: Logger): YogaServerOptions<object, object>[
       );
 
       return new GraphQLError('Unexpected error.', {
+        nodes: error instanceof GraphQLError ? error.nodes : undefined,
+        path,
         extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } },
       });
     },
