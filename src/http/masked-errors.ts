@@ -12,7 +12,7 @@ const UNAVAILABLE_RETRY_SECONDS = 5;
 export function databaseUnavailable(): GatewayError {
   return new GatewayError(
     'SERVICE_UNAVAILABLE',
-    'The database is unavailable at the moment; nothing was changed. Try again shortly.',
+    'The database is unavailable at the moment. Try again shortly.',
     {},
     { 'Retry-After': String(UNAVAILABLE_RETRY_SECONDS) },
   );
