@@ -30,6 +30,10 @@ export function constraintFailure(error: unknown): ConstraintFailure | undefined
   if (!driver || typeof driver !== 'object') {
     return undefined;
   }
+  if ((error as Error).name === 'QueryRunnerAlreadyReleasedError') {
+    // TypeORM let go of a transaction's connection because that connection broke.
+    return { kind: 'unavailable' };
+  }
   const pgKind = driver.code ? PG_CODES[driver.code] : undefined;
   if (pgKind) {
     const column = /Key \(([^)]*)\)/.exec(driver.detail ?? '')?.[1] ?? driver.column;

@@ -92,12 +92,16 @@ export class Database implements Queryable {
 
       return result;
     } catch (error) {
-      if (runner.isTransactionActive) {
-        await runner.rollbackTransaction();
+      // When the connection broke, the server has rolled back already and the rollback fails
+      // too; the first failure is the one to report.
+      if (runner.isTransactionActive && !runner.isReleased) {
+        await runner.rollbackTransaction().catch(() => undefined);
       }
       throw error;
     } finally {
-      await runner.release();
+      if (!runner.isReleased) {
+        await runner.release();
+      }
     }
   }
 
