@@ -182,6 +182,15 @@ describe.each(DIALECTS)('query limits on %s', (dialect) => {
       expect(await count(gw)).toBe(before);
     });
 
+    it('answers an empty body with BAD_REQUEST', async () => {
+      const response = await fetch(gw.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
+      const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    });
+
     it('accepts the same request under the limit', async () => {
       const data = { username: 'small-body', email: 'small@example.test', bio: 'short' };
       const created = await gw.gql(

@@ -1,5 +1,4 @@
 import { DEMO_PASSWORD } from '../src/db/seed';
-import { SYSTEM_ACTOR } from '../src/services/record-query';
 import {
   ADMIN_PASSWORD,
   DIALECTS,
@@ -286,14 +285,12 @@ describe.each(DIALECTS)('security on %s', (dialect) => {
     it('cannot write them, nor move its own rows into another tenant', async () => {
       const [globexUser] = await rowsOf('User', 'globex', 1);
       const [globexPage] = await rowsOf('PageConfig', 'globex', 1);
-      const [acmeUser] = await rowsOf('User', 'acme', 1).then(async () => {
-        const page = await gw.services.entities.list(
-          { userId: null, tenantId: 'acme' },
-          'User',
-          {},
-        );
-        return page.records.map((r) => String(r.id));
-      });
+      const acmeUsers = await gw.services.entities.list(
+        { userId: null, tenantId: 'acme' },
+        'User',
+        {},
+      );
+      const acmeUser = String(acmeUsers.records[0].id);
       const before = await tableCounts();
       const [{ bio: bioBefore }] = await gw.sql('SELECT "bio" FROM "User" WHERE "id" = ?', [
         globexUser,

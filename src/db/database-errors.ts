@@ -42,7 +42,7 @@ export function constraintFailure(error: unknown): ConstraintFailure | undefined
   }
   if (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(driver.code ?? '') ||
-    driver.code?.startsWith('08') ||
+    (typeof driver.code === 'string' && driver.code.startsWith('08')) ||
     LOST_CONNECTION.test(driver.message ?? '')
   ) {
     return { kind: 'unavailable' };

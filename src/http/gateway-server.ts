@@ -124,7 +124,9 @@ export async function startGatewayServer(
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET') && !isMultipart(req)) {
       try {
         const body = await readLimitedBody(req, config.maxBodyBytes);
-        (req as IncomingMessage & { body?: Buffer | string }).body = body.length > 0 ? body : ' ';
+        // Yoga reads a body set here instead of the spent stream; an empty body stands as an
+        // empty object, refused for its missing query.
+        (req as IncomingMessage & { body?: Buffer | string }).body = body.length > 0 ? body : '{}';
       } catch (error) {
         sendError(res, error as GatewayError);
         return;

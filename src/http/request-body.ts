@@ -45,5 +45,7 @@ export function readLimitedBody(req: IncomingMessage, limit: number): Promise<Bu
     });
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
+    // A client that went away before the end of its body; after 'end' this changes nothing.
+    req.once('close', () => reject(new Error('the client closed the request before its end')));
   });
 }

@@ -51,7 +51,11 @@ export function runInRequestScope(
       userId: scope.userId ?? undefined,
       status,
       durationMs: Math.round((performance.now() - scope.startedAt) * 10) / 10,
-      outcome: !res.writableFinished ? 'aborted' : status >= 400 ? 'error' : 'ok',
+      outcome: !res.writableFinished
+        ? 'aborted'
+        : status >= 400 || scope.errorCodes.length > 0
+          ? 'error'
+          : 'ok',
       errors: scope.errorCodes.length > 0 ? [...new Set(scope.errorCodes)] : undefined,
     };
     if (status >= 500) {
