@@ -8,9 +8,7 @@ describe.each(DIALECTS)('smoke on %s', (dialect) => {
   afterAll(() => gw?.close());
 
   it('lists the seeded users', async () => {
-    const data = dataOf(
-      await gw.gql('{ users { pagination { total } } }', {}, { token: gw.adminToken }),
-    );
+    const data = dataOf(await gw.gql('{ users { pagination { total } } }', {}, { token: gw.adminToken }));
     expect(data.users.pagination.total).toBe(19);
   });
 });
