@@ -43,8 +43,8 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     let id = '';
     const created = await auditOf(async () => {
       const response = await gw.gql(
-        'mutation { createUser(data: { username: "audited", email: "audited@example.test" }) { id } }',
-        {},
+        'mutation($d: UserCreateInput!) { createUser(data: $d) { id } }',
+        { d: { username: 'audited', email: 'audited@example.test' } },
         { token: gw.adminToken },
       );
       id = dataOf(response).createUser.id;

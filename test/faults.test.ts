@@ -42,7 +42,7 @@ describe('PostgreSQL unreachable while requests run', () => {
     await proxy?.close();
   });
 
-  it('answers SERVICE_UNAVAILABLE during the outage, recovers without a restart, half-writes nothing', async () => {
+  it('is SERVICE_UNAVAILABLE in an outage, recovers, half-writes nothing', async () => {
     const attempts: Array<{ username: string; response: GraphQLResponse }> = [];
     const reads: GraphQLResponse[] = [];
     let running = true;

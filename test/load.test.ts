@@ -29,7 +29,7 @@ describe.each(DIALECTS)('load on %s', (dialect) => {
   });
   afterAll(() => gw?.close());
 
-  it(`${REQUESTS} mixed requests from ${CLIENTS} clients: no 5xx, no acknowledged write lost`, async () => {
+  it(`${REQUESTS} requests, ${CLIENTS} clients: no 5xx, no acknowledged write lost`, async () => {
     const tokens = await Promise.all(Array.from({ length: CLIENTS }, () => gw.login('admin')));
     const seeded = await gw.sql<{ id: string }>('SELECT "id" FROM "User"');
     const created = new Map<string, string>(); // username -> id

@@ -82,7 +82,7 @@ describe.each(DIALECTS)('logs, request ids and masked errors on %s', (dialect) =
     expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('masks an unexpected error (in development too), logging its cause under the request id', async () => {
+  it('masks an unexpected error, even in development, and logs its cause by id', async () => {
     await gw.sql('ALTER TABLE "Workflow" RENAME TO "WorkflowMoved"');
     try {
       const response = await gw.gql(

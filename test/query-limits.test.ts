@@ -54,7 +54,8 @@ describe.each(DIALECTS)('query limits on %s', (dialect) => {
 
   it('refuses a wide query over the cost limit', async () => {
     const collections = gw.services.registry.entities.map((e) => e.collection);
-    const wide = `{ ${collections.map((c) => `${c} { records { __typename } pagination { total page limit totalPages hasMore } }`).join(' ')} }`;
+    const page = 'records { __typename } pagination { total page limit totalPages hasMore }';
+    const wide = `{ ${collections.map((c) => `${c} { ${page} }`).join(' ')} }`;
     await expectLimit(wide, 'cost', 150);
 
     const narrow = `{ ${collections
@@ -105,7 +106,8 @@ describe.each(DIALECTS)('query limits on %s', (dialect) => {
         body: JSON.stringify(
           Array.from({ length: operations }, (_, i) => ({
             query:
-              'mutation($b: String) { updateEntity(entityType: User, id: "none", data: { bio: $b }) }',
+              'mutation($b: String) { ' +
+              'updateEntity(entityType: User, id: "none", data: { bio: $b }) }',
             variables: { b: `batch ${i}` },
           })),
         ),
@@ -141,7 +143,7 @@ describe.each(DIALECTS)('query limits on %s', (dialect) => {
       variables: { d: { username: 'big-body', email: 'big@example.test', bio: bigBio } },
     });
 
-    it('refuses a body whose declared length is over the limit with 413, writing nothing', async () => {
+    it('refuses a body declared over the limit with 413, writing nothing', async () => {
       const before = await count(gw);
       const response = await fetch(gw.url, {
         method: 'POST',

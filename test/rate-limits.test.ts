@@ -87,7 +87,7 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
     });
     afterAll(() => gw?.close());
 
-    it('refuses the sixth read of a minute with 429 and Retry-After; others keep theirs', async () => {
+    it('refuses the sixth read of a minute (429, Retry-After); others keep theirs', async () => {
       for (let i = 0; i < 5; i++) {
         expect(dataOf(await gw.gql(VIEWER, {}, { token: gw.adminToken })).viewer.level).toBe(5);
       }
@@ -275,7 +275,7 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
     });
 
     if (dialect === 'postgres') {
-      it("two gateway instances share one budget in the gateway's PostgreSQL database", async () => {
+      it("two gateway instances share one budget in the gateway's database", async () => {
         await shareOneBudget('postgres');
       });
     }

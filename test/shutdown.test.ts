@@ -43,7 +43,7 @@ const createUser = (username: string) =>
   });
 
 describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
-  it('on SIGTERM stops accepting, finishes the request in flight and closes the database', async () => {
+  it('on SIGTERM stops accepting, finishes the request in flight, closes the db', async () => {
     const gateway = await startGatewayProcess(dialect);
     try {
       const gql = graphqlClient(gateway.url);

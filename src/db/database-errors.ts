@@ -16,8 +16,10 @@ const PG_CODES: Record<string, ConstraintFailure['kind']> = {
 };
 
 /** What node-postgres and its pool say when the server cannot be reached or went away. */
-const LOST_CONNECTION =
-  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Connection is not established)/;
+const LOST_CONNECTION = new RegExp(
+  '^(Connection terminated|timeout exceeded when trying to connect|' +
+    'Client has encountered a connection error|Client was closed|Connection is not established)',
+);
 
 /** Reads a driver error of SQLite or PostgreSQL; undefined for any other failure. */
 export function constraintFailure(error: unknown): ConstraintFailure | undefined {
@@ -61,7 +63,7 @@ export function constraintFailure(error: unknown): ConstraintFailure | undefined
   return undefined;
 }
 
-/** Whether a failure means the database cannot be reached now, rather than a fault of the request. */
+/** Whether a failure means the database cannot be reached now, not a fault of the request. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   return constraintFailure(error)?.kind === 'unavailable';
 }

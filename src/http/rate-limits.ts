@@ -145,8 +145,9 @@ export class RateLimits {
     ];
     for (const { res, points, per } of checks) {
       if (res && res.consumedPoints >= points) {
+        const minutes = this.config.loginBlockMinutes;
         throw rateLimited(
-          `Too many failed logins: ${points} per ${per} in ${this.config.loginBlockMinutes} minutes.`,
+          `Too many failed logins: ${points} per ${per} in ${minutes} minutes.`,
           { scope: `login-${per === 'address' ? 'ip' : per}`, limit: points },
           res.msBeforeNext,
         );
