@@ -19,14 +19,44 @@ export interface Config {
   sessionTtlHours: number;
   rateLimitReadsPerMinute: number;
   rateLimitWritesPerMinute: number;
+  /** Operations per minute of all callers in one tenant; 0 for no tenant limit. */
+  rateLimitTenantPerMinute: number;
+  /** Operations per minute of the whole gateway; 0 for no global limit. */
+  rateLimitGlobalPerMinute: number;
+  /** Failed logins of one username, then of one address, before logins are refused a while. */
+  loginAttemptsPerUsername: number;
+  loginAttemptsPerIp: number;
+  /** The window of the login limits and how long a refusal lasts. */
+  loginBlockMinutes: number;
+  /** `memory`, `postgres` (the gateway's database) or a `redis://` URL. */
   rateLimitStore: string;
+  /** Prefix of the counters' keys: instances with the same prefix share one budget. */
+  rateLimitKeyPrefix: string;
   maxUploadBytes: number;
+  /** Largest request body that is not a multipart upload. */
+  maxBodyBytes: number;
+  limits: QueryLimits;
+  /** How long `/readyz` waits for the database. */
+  readyTimeoutMs: number;
+  /** How long a shutdown waits for requests in flight before it closes their connections. */
+  shutdownTimeoutMs: number;
   corsOrigins: string[];
   /** Marks the session cookie Secure: set when the gateway is served over HTTPS. */
   secureCookies: boolean;
   logLevel: LogLevel;
   /** Seconds a statistics result is reused for the same tenant. */
   statsCacheSeconds: number;
+}
+
+/** What one GraphQL request may ask for; enforced by graphql-armor and yoga's batching. */
+export interface QueryLimits {
+  depth: number;
+  cost: number;
+  aliases: number;
+  directives: number;
+  tokens: number;
+  /** Operations in one batched request; 0 turns batching off. */
+  batch: number;
 }
 
 /** A setting with a value the gateway cannot use; the message names the variable and the value. */
@@ -118,6 +148,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `RATE_LIMIT_STORE must be memory, postgres or a redis:// URL, got '${rateLimitStore}'`,
     );
   }
+  if (rateLimitStore === 'postgres' && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      "RATE_LIMIT_STORE 'postgres' keeps the limits in the gateway's database and needs a " +
+        'postgres:// DATABASE_URL; use memory or a redis:// URL with SQLite',
+    );
+  }
   const adminPassword = env.ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && adminPassword.length < 8) {
     throw new ConfigError('ADMIN_PASSWORD must have at least 8 characters');
@@ -134,8 +170,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 24, 1),
     rateLimitReadsPerMinute: integer(env, 'RATE_LIMIT_READS_PER_MINUTE', 100, 1),
     rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 50, 1),
+    rateLimitTenantPerMinute: integer(env, 'RATE_LIMIT_TENANT_PER_MINUTE', 1000, 0),
+    rateLimitGlobalPerMinute: integer(env, 'RATE_LIMIT_GLOBAL_PER_MINUTE', 10000, 0),
+    loginAttemptsPerUsername: integer(env, 'LOGIN_ATTEMPTS_PER_USERNAME', 5, 1),
+    loginAttemptsPerIp: integer(env, 'LOGIN_ATTEMPTS_PER_IP', 20, 1),
+    loginBlockMinutes: integer(env, 'LOGIN_BLOCK_MINUTES', 15, 1),
     rateLimitStore,
+    rateLimitKeyPrefix: env.RATE_LIMIT_KEY_PREFIX || 'mb-rl',
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 104857600, 1),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1048576, 1024),
+    limits: {
+      depth: integer(env, 'QUERY_MAX_DEPTH', 8, 1),
+      cost: integer(env, 'QUERY_MAX_COST', 5000, 1),
+      aliases: integer(env, 'QUERY_MAX_ALIASES', 15, 0),
+      directives: integer(env, 'QUERY_MAX_DIRECTIVES', 20, 0),
+      tokens: integer(env, 'QUERY_MAX_TOKENS', 2000, 1),
+      batch: integer(env, 'QUERY_MAX_BATCH', 10, 0),
+    },
+    readyTimeoutMs: integer(env, 'READY_TIMEOUT_MS', 2000, 1),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 0),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

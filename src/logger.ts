@@ -16,6 +16,9 @@ const REDACTED = [
   'req.headers.cookie',
 ];
 
-export function createLogger(level: LogLevel): Logger {
-  return pino({ level, redact: { paths: REDACTED, censor: '[redacted]' } });
+/** The logger of the process, writing JSON lines to stdout or to `destination`. */
+export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
+  const options = { level, redact: { paths: REDACTED, censor: '[redacted]' } };
+
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -40,15 +40,31 @@ async function serve(services: Services, _args: string[], logger: Logger): Promi
   }
   const gateway = await startGatewayServer(services, buildSchema(services.registry));
   logger.info(
-    { url: gateway.url, dialect: config.dialect, database: describeDatabase(config) },
+    {
+      url: gateway.url,
+      dialect: config.dialect,
+      database: describeDatabase(config),
+      rateLimitStore: gateway.rateLimits.store.kind,
+      readsPerMinute: config.rateLimitReadsPerMinute,
+      writesPerMinute: config.rateLimitWritesPerMinute,
+      queryLimits: config.limits,
+      maxBodyBytes: config.maxBodyBytes,
+      corsOrigins: config.corsOrigins,
+    },
     'gateway listening',
   );
   process.stdout.write(`MetaBuilder Admin Gateway on ${gateway.url} (GraphiQL in a browser)\n`);
 
+  // Stop taking requests, let those in flight finish (their transactions commit or roll back),
+  // then close the database. A second signal does not start a second shutdown.
   const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await gateway.close();
-    await services.db.close();
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
+    try {
+      await gateway.close();
+    } finally {
+      await services.db.close();
+    }
+    logger.info('stopped');
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

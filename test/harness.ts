@@ -59,6 +59,30 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+export interface TestGatewayOptions {
+  /** Seed the demo data (default true). */
+  demo?: boolean;
+  /** Settings over the defaults, as environment variables. */
+  env?: Record<string, string>;
+  /** Where the log lines go (with `env.LOG_LEVEL`), to read them in a test. */
+  logStream?: NodeJS.WritableStream;
+  /** The URL the gateway connects with, from the URL of the fresh database (e.g. via a proxy). */
+  databaseUrl?: (url: string) => string;
+}
+
+/**
+ * Rate limits far above what a suite sends, so that only the suites about the limits meet
+ * them; those set their own through `env`.
+ */
+export const GENEROUS_LIMITS: Record<string, string> = {
+  RATE_LIMIT_READS_PER_MINUTE: '1000000',
+  RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+  RATE_LIMIT_TENANT_PER_MINUTE: '0',
+  RATE_LIMIT_GLOBAL_PER_MINUTE: '0',
+  LOGIN_ATTEMPTS_PER_USERNAME: '1000',
+  LOGIN_ATTEMPTS_PER_IP: '1000',
+};
+
 let counter = 0;
 
 /** A fresh, empty PostgreSQL database; the returned function drops it. */
@@ -99,42 +123,23 @@ export async function createTestDatabase(dialect: DialectName) {
  */
 export async function startTestGateway(
   dialect: DialectName,
-  options: { demo?: boolean; env?: Record<string, string> } = {},
+  options: TestGatewayOptions = {},
 ): Promise<TestGateway> {
   const database = await createTestDatabase(dialect);
   const config: Config = loadConfig({
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.databaseUrl?.(database.url) ?? database.url,
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...GENEROUS_LIMITS,
     ...options.env,
   });
-  const services = await openServices(config, createLogger(config.logLevel));
+  const services = await openServices(config, createLogger(config.logLevel, options.logStream));
   await seedDatabase(services, { adminPassword: ADMIN_PASSWORD, demo: options.demo ?? true });
   const schema = buildSchema(services.registry);
   const server = await startGatewayServer(services, schema);
 
-  const postRaw: TestGateway['postRaw'] = async (body, requestOptions = {}) => {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      // What Apollo Client and urql send: request errors then come back as HTTP 400.
-      accept: 'application/graphql-response+json, application/json;q=0.9',
-      ...requestOptions.headers,
-    };
-    if (requestOptions.token) {
-      headers.authorization = `Bearer ${requestOptions.token}`;
-    }
-    const response = await fetch(server.url, { method: 'POST', headers, body });
-    const text = await response.text();
-    const parsed = (text ? JSON.parse(text) : {}) as { data?: any; errors?: any };
-
-    return { status: response.status, headers: response.headers, ...parsed };
-  };
-
-  const gql = <T = Record<string, any>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    requestOptions?: RequestOptions,
-  ) => postRaw(JSON.stringify({ query, variables }), requestOptions) as Promise<GraphQLResponse<T>>;
+  const postRaw = rawClient(server.url);
+  const gql = graphqlClient(server.url);
 
   const login = async (username: string, password = ADMIN_PASSWORD) => {
     const result = await gql<{ login: { token: string } }>(
@@ -181,6 +186,64 @@ export async function startTestGateway(
       await server.close();
       await services.db.close();
       await database.drop();
+    },
+  };
+}
+
+/** Sends operations to the GraphQL endpoint at `url` over HTTP, as any GraphQL client would. */
+/** Sends request bodies as they are to a gateway, with the Accept header of Apollo and urql. */
+export function rawClient(url: string): TestGateway['postRaw'] {
+  return async (body, requestOptions = {}) => {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      // What Apollo Client and urql send: request errors then come back as HTTP 400.
+      accept: 'application/graphql-response+json, application/json;q=0.9',
+      ...requestOptions.headers,
+    };
+    if (requestOptions.token) {
+      headers.authorization = `Bearer ${requestOptions.token}`;
+    }
+    const response = await fetch(url, { method: 'POST', headers, body });
+    const text = await response.text();
+    const parsed = (text ? JSON.parse(text) : {}) as { data?: any; errors?: any };
+
+    return { status: response.status, headers: response.headers, ...parsed };
+  };
+}
+
+/** A minimal GraphQL client over HTTP, for a gateway this harness did or did not start. */
+export function graphqlClient(url: string): TestGateway['gql'] {
+  const post = rawClient(url);
+
+  return <T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    requestOptions?: RequestOptions,
+  ) => post(JSON.stringify({ query, variables }), requestOptions) as Promise<GraphQLResponse<T>>;
+}
+
+/**
+ * Another gateway instance on the database of `gw` (as behind a load balancer), with its own
+ * settings; closing it leaves the database to `gw`.
+ */
+export async function startSiblingGateway(gw: TestGateway, env: Record<string, string> = {}) {
+  const config = loadConfig({
+    DATABASE_URL: gw.services.config.databaseUrl,
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...GENEROUS_LIMITS,
+    ...env,
+  });
+  const services = await openServices(config, createLogger(config.logLevel));
+  const server = await startGatewayServer(services, gw.schema);
+
+  return {
+    url: server.url,
+    services,
+    gql: graphqlClient(server.url),
+    close: async () => {
+      await server.close();
+      await services.db.close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { RateLimits } from '../http/rate-limits';
 import type { Services } from '../services';
 import type { Actor } from '../services/record-query';
 import { RelationLoaders } from '../services/relation-loaders';
@@ -14,6 +15,8 @@ export interface RequestContext {
   loaders: RelationLoaders;
   /** Set-Cookie values to send with the response. */
   setCookies: string[];
+  /** The gateway's rate limits; absent when the schema runs without the HTTP server. */
+  rateLimits?: RateLimits;
 }
 
 /** The bearer token of a request: the Authorization header first, then the session cookie. */

@@ -42,6 +42,9 @@ export interface ClientInfo {
 
 export const MIN_PASSWORD_LENGTH = 8;
 
+/** How stale `Session.lastActivity` may get before a request writes it again. */
+export const ACTIVITY_RESOLUTION_MS = 60_000;
+
 /** The failure that a wrong username and a wrong password share. */
 const invalidLogin = () => unauthenticated('Invalid username or password');
 
@@ -118,6 +121,7 @@ export class SessionService {
     const userColumns = userType.fields.map((f) => `u.${params.column(f.name)}`).join(', ');
     const sql =
       `SELECT s.${params.column('id')} AS "sessionId", s.${params.column('expiresAt')} AS "sessionExpiresAt", ` +
+      `s.${params.column('lastActivity')} AS "sessionLastActivity", ` +
       `${userColumns} FROM ${params.column('Session')} AS s JOIN ${params.column('User')} AS u ` +
       `ON u.${params.column('id')} = s.${params.column('userId')} ` +
       `WHERE s.${params.column('token')} = ${params.add(hashSessionToken(token))} ` +
@@ -127,6 +131,7 @@ export class SessionService {
       return null;
     }
     const user = decodeRecord(this.db.dialect, userType, row);
+    await this.touch(String(row.sessionId), row.sessionLastActivity);
 
     return {
       user,
@@ -136,6 +141,40 @@ export class SessionService {
       sessionId: String(row.sessionId),
       sessionExpiresAt: Number(row.sessionExpiresAt),
     };
+  }
+
+  /**
+   * Slides the session's `lastActivity` forward, at most once a minute: the row is written only
+   * when the stored value is older than that, and the condition in the UPDATE keeps concurrent
+   * requests (and other gateway instances) from writing it twice.
+   */
+  private async touch(sessionId: string, lastActivity: unknown): Promise<void> {
+    const now = Date.now();
+    const stale = now - ACTIVITY_RESOLUTION_MS;
+    if (lastActivity !== null && lastActivity !== undefined && Number(lastActivity) > stale) {
+      return;
+    }
+    const params = new SqlParams(this.db.dialect);
+    const column = params.column('lastActivity');
+    await this.db.query(
+      `UPDATE ${params.column('Session')} SET ${column} = ${params.add(now)} ` +
+        `WHERE ${params.column('id')} = ${params.add(sessionId)} ` +
+        `AND (${column} IS NULL OR ${column} <= ${params.add(stale)})`,
+      params.values,
+    );
+  }
+
+  /** Records a login refused before its password was checked, with the reason. */
+  async recordRefusedLogin(username: string, client: ClientInfo, reason: string): Promise<void> {
+    await this.audit.record(
+      this.db,
+      { userId: null, tenantId: null, ...client },
+      {
+        action: 'login-failed',
+        entityType: this.registry.get('Credential').name,
+        details: { username, reason },
+      },
+    );
   }
 
   /** Ends the viewer's session; true when there was one to end. */

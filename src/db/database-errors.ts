@@ -10,8 +10,16 @@ const PG_CODES: Record<string, ConstraintFailure['kind']> = {
   '23503': 'foreign-key',
   '23502': 'not-null',
   '57P01': 'unavailable',
+  '57P02': 'unavailable',
   '57P03': 'unavailable',
+  '53300': 'unavailable',
 };
+
+/** What node-postgres and its pool say when the server cannot be reached or went away. */
+const LOST_CONNECTION = new RegExp(
+  '^(Connection terminated|timeout exceeded when trying to connect|' +
+    'Client has encountered a connection error|Client was closed|Connection is not established)',
+);
 
 /** Reads a driver error of SQLite or PostgreSQL; undefined for any other failure. */
 export function constraintFailure(error: unknown): ConstraintFailure | undefined {
@@ -24,13 +32,21 @@ export function constraintFailure(error: unknown): ConstraintFailure | undefined
   if (!driver || typeof driver !== 'object') {
     return undefined;
   }
+  if ((error as Error).name === 'QueryRunnerAlreadyReleasedError') {
+    // TypeORM let go of a transaction's connection because that connection broke.
+    return { kind: 'unavailable' };
+  }
   const pgKind = driver.code ? PG_CODES[driver.code] : undefined;
   if (pgKind) {
     const column = /Key \(([^)]*)\)/.exec(driver.detail ?? '')?.[1] ?? driver.column;
 
     return { kind: pgKind, column: column?.replace(/"/g, '') };
   }
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(driver.code ?? '')) {
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(driver.code ?? '') ||
+    (typeof driver.code === 'string' && driver.code.startsWith('08')) ||
+    LOST_CONNECTION.test(driver.message ?? '')
+  ) {
     return { kind: 'unavailable' };
   }
   const message = driver.message ?? '';
@@ -45,4 +61,9 @@ export function constraintFailure(error: unknown): ConstraintFailure | undefined
   }
 
   return undefined;
+}
+
+/** Whether a failure means the database cannot be reached now, not a fault of the request. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return constraintFailure(error)?.kind === 'unavailable';
 }

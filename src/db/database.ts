@@ -79,27 +79,54 @@ export class Database implements Queryable {
 
   /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    const run = async () => {
-      const runner = this.source.createQueryRunner();
-      await runner.connect();
-      await runner.startTransaction();
-      this.counted('BEGIN');
-      try {
-        const result = await work(new Transaction(this.dialect, runner, this.counted));
-        await runner.commitTransaction();
+    if (this.dialect.name === 'sqlite') {
+      return this.sqliteLock.run(() => this.sqliteTransaction(work));
+    }
+    const runner = this.source.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    this.counted('BEGIN');
+    try {
+      const result = await work(new Transaction(this.dialect, runner, this.counted));
+      await runner.commitTransaction();
 
-        return result;
-      } catch (error) {
-        if (runner.isTransactionActive) {
-          await runner.rollbackTransaction();
-        }
-        throw error;
-      } finally {
+      return result;
+    } catch (error) {
+      // When the connection broke, the server has rolled back already and the rollback fails
+      // too; the first failure is the one to report.
+      if (runner.isTransactionActive && !runner.isReleased) {
+        await runner.rollbackTransaction().catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      if (!runner.isReleased) {
         await runner.release();
       }
-    };
+    }
+  }
 
-    return this.dialect.name === 'sqlite' ? this.sqliteLock.run(run) : run();
+  /**
+   * SQLite transactions begin IMMEDIATE: they take the write lock at BEGIN, where the busy
+   * timeout waits for another process to let go of it. A deferred transaction that reads
+   * first and writes later would instead fail at once with SQLITE_BUSY when another process
+   * wrote in between, since SQLite cannot let it write on top of a snapshot gone stale.
+   */
+  private async sqliteTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const runner = this.source.createQueryRunner();
+    await runner.connect();
+    await runner.query('BEGIN IMMEDIATE');
+    this.counted('BEGIN');
+    try {
+      const result = await work(new Transaction(this.dialect, runner, this.counted));
+      await runner.query('COMMIT');
+
+      return result;
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   async close(): Promise<void> {

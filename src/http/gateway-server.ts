@@ -2,11 +2,21 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLSchema } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createRequestContext, type RequestContext } from '../auth/request-context';
+import type { GatewayError } from '../errors';
 import type { Services } from '../services';
+import { handleHealthRoutes } from './health-routes';
 import { maskedErrors } from './masked-errors';
+import { useIntrospectionGuard } from './plugins/use-introspection-guard';
+import { useQueryLimits } from './plugins/use-query-limits';
+import { useRateLimit } from './plugins/use-rate-limit';
+import { useRequestLog } from './plugins/use-request-log';
 import { useSessionCookie } from './plugins/use-session-cookie';
+import { openRateLimitStore } from './rate-limit-store';
+import { RateLimits } from './rate-limits';
+import { isMultipart, readLimitedBody } from './request-body';
+import { runInRequestScope } from './request-scope';
 
 interface NodeServerContext {
   req: IncomingMessage;
@@ -16,13 +26,36 @@ interface NodeServerContext {
 export interface GatewayServer {
   server: Server;
   yoga: YogaServerInstance<NodeServerContext, RequestContext>;
+  rateLimits: RateLimits;
   /** The address of the GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   url: string;
+  /**
+   * Stops taking connections, lets the requests in flight finish (for at most
+   * SHUTDOWN_TIMEOUT_MS, then their connections are cut) and closes the rate-limit store.
+   * The caller closes the database afterwards.
+   */
   close(): Promise<void>;
 }
 
 /** The yoga instance that answers /graphql, with its plugins. */
-export function createGraphQLHandler(services: Services, schema: GraphQLSchema) {
+export function createGraphQLHandler(
+  services: Services,
+  schema: GraphQLSchema,
+  rateLimits?: RateLimits,
+) {
+  const { config } = services;
+  const plugins: Array<Plugin<RequestContext>> = [
+    useRequestLog(),
+    useQueryLimits({ limits: config.limits, blockFieldSuggestions: config.production }),
+    useSessionCookie(),
+  ];
+  if (config.production) {
+    plugins.push(useIntrospectionGuard());
+  }
+  if (rateLimits) {
+    plugins.push(useRateLimit({ limits: rateLimits }));
+  }
+
   return createYoga<NodeServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -34,6 +67,12 @@ export function createGraphQLHandler(services: Services, schema: GraphQLSchema) 
     },
     renderGraphiQL,
     maskedErrors: maskedErrors(services.logger),
+    // The batch size is checked by useQueryLimits, which names the limit and the value.
+    batching: config.limits.batch > 0 ? { limit: Number.MAX_SAFE_INTEGER } : false,
+    cors:
+      config.corsOrigins.length > 0
+        ? { origin: config.corsOrigins, credentials: true, methods: ['GET', 'POST'] }
+        : false,
     logging: {
       debug: (...args) => services.logger.debug(args.map(String).join(' ')),
       info: (...args) => services.logger.info(args.map(String).join(' ')),
@@ -42,8 +81,16 @@ export function createGraphQLHandler(services: Services, schema: GraphQLSchema) 
     },
     context: ({ request, req }) =>
       createRequestContext(services, request.headers, req?.socket.remoteAddress ?? null),
-    plugins: [useSessionCookie()],
+    plugins,
   });
+}
+
+/** Answers a request the gateway refused before GraphQL saw it, in the GraphQL error shape. */
+function sendError(res: ServerResponse, error: GatewayError): void {
+  const { http, ...extensions } = error.extensions as { http: { status: number } };
+  res
+    .writeHead(http.status, { 'content-type': 'application/json', connection: 'close' })
+    .end(JSON.stringify({ errors: [{ message: error.message, extensions }] }));
 }
 
 /** Serves the gateway over HTTP on the configured host and port (0 picks a free port). */
@@ -51,32 +98,84 @@ export async function startGatewayServer(
   services: Services,
   schema: GraphQLSchema,
 ): Promise<GatewayServer> {
-  const yoga = createGraphQLHandler(services, schema);
-  const server = createServer((req, res) => {
+  const { config, logger } = services;
+  const rateLimits = new RateLimits(config, await openRateLimitStore(config, services.db, logger));
+  const yoga = createGraphQLHandler(services, schema, rateLimits);
+  let draining = false;
+  const health = {
+    db: services.db,
+    logger,
+    timeoutMs: config.readyTimeoutMs,
+    draining: () => draining,
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (draining) {
+      res.setHeader('connection', 'close');
+    }
+    if (handleHealthRoutes(health, req, res)) {
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {
       res.writeHead(302, { location: '/graphql' }).end();
       return;
     }
-    void yoga(req, res, { req, res });
-  });
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET') && !isMultipart(req)) {
+      try {
+        const body = await readLimitedBody(req, config.maxBodyBytes);
+        // Yoga reads a body set here instead of the spent stream; an empty body stands as an
+        // empty object, refused for its missing query.
+        (req as IncomingMessage & { body?: Buffer | string }).body = body.length > 0 ? body : '{}';
+      } catch (error) {
+        sendError(res, error as GatewayError);
+        return;
+      }
+    }
+    await yoga(req, res, { req, res });
+  };
+  const server = createServer((req, res) =>
+    runInRequestScope(logger, req, res, () => {
+      handle(req, res).catch((error: unknown) => {
+        logger.error({ err: (error as Error).message }, 'request failed outside GraphQL');
+        if (!res.headersSent) {
+          res.writeHead(500).end();
+        }
+      });
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(services.config.port, services.config.host, () => resolve());
+    server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
+  const close = async () => {
+    draining = true;
+    const closed = new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
+    server.closeIdleConnections();
+    // A connection that answered its last request is closed as soon as it falls idle.
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const cut = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+    try {
+      await closed;
+    } finally {
+      clearInterval(idle);
+      clearTimeout(cut);
+      await rateLimits.close();
+    }
+  };
+
   return {
     server,
     yoga,
+    rateLimits,
     url: `http://${host}:${address.port}/graphql`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close,
   };
 }
 

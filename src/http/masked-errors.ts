@@ -1,7 +1,22 @@
 import { GraphQLError } from 'graphql';
 import type { YogaServerOptions } from 'graphql-yoga';
+import { isDatabaseUnavailable } from '../db/database-errors';
 import { GatewayError } from '../errors';
 import type { Logger } from '../logger';
+import { currentRequest } from './request-scope';
+
+/** Seconds a client is asked to wait before it retries while the database is unreachable. */
+const UNAVAILABLE_RETRY_SECONDS = 5;
+
+/** The 503 of a request that found the database unreachable. */
+export function databaseUnavailable(): GatewayError {
+  return new GatewayError(
+    'SERVICE_UNAVAILABLE',
+    'The database is unavailable at the moment. Try again shortly.',
+    {},
+    { 'Retry-After': String(UNAVAILABLE_RETRY_SECONDS) },
+  );
+}
 
 /** Codes graphql-js and yoga give to errors of the request itself, all answered with a 400. */
 const REQUEST_ERROR_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
@@ -14,7 +29,10 @@ const REQUEST_ERROR_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE
  */
 function asRequestError(error: GraphQLError): GraphQLError {
   const code = error.extensions?.code;
-  if (typeof code === 'string' && !REQUEST_ERROR_CODES.has(code) && code !== 'BAD_REQUEST') {
+  const named =
+    typeof code === 'string' && !REQUEST_ERROR_CODES.has(code) && code !== 'BAD_REQUEST';
+  if (named || error.extensions?.http) {
+    // Its code or status was chosen on purpose (a query limit, a refused batch).
     return error;
   }
 
@@ -32,23 +50,29 @@ function asRequestError(error: GraphQLError): GraphQLError {
 }
 
 /**
- * What a log line keeps of an unexpected error: its kind, message, code and stack. Driver errors
- * carry the statement's parameters (passwords, tokens) and GraphQL errors the whole document;
- * neither is logged.
+ * What a log line may say of a failure: its type, message, code, stack and the SQL it ran, but
+ * never the parameters of that SQL (password hashes, token hashes) nor the GraphQL document.
  */
-function describeCause(cause: unknown): Record<string, unknown> {
-  if (!(cause instanceof Error)) {
-    return { message: String(cause) };
+export function describeFailure(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) {
+    return { message: String(error) };
   }
-  const { code } = cause as { code?: unknown };
+  const { query, driverError } = error as { query?: unknown; driverError?: { code?: string } };
 
-  return { type: cause.name, message: cause.message, code, stack: cause.stack };
+  return {
+    type: error.name,
+    message: error.message,
+    code: (error as { code?: unknown }).code ?? driverError?.code,
+    sql: typeof query === 'string' ? query : undefined,
+    stack: error.stack,
+  };
 }
 
 /**
  * Yoga's error masking: errors the gateway raised on purpose, and errors of the request itself,
- * reach the client; any other error is logged with its cause and replaced by
- * INTERNAL_SERVER_ERROR, so that no SQL text or stack trace leaves the server.
+ * reach the client; a database that cannot be reached is SERVICE_UNAVAILABLE; any other error is
+ * logged with its cause and the request id and replaced by INTERNAL_SERVER_ERROR carrying that
+ * id, so that no SQL text or stack trace leaves the server.
  */
 export function maskedErrors(logger: Logger): YogaServerOptions<object, object>['maskedErrors'] {
   return {
@@ -67,13 +91,22 @@ export function maskedErrors(logger: Logger): YogaServerOptions<object, object>[
         // Input nested so deep that a recursive step ran out of stack: the request's fault.
         return new GatewayError('BAD_REQUEST', 'The request nests its values too deeply');
       }
-      logger.error(
-        { err: describeCause(cause), path: (error as GraphQLError).path },
-        'unexpected error',
-      );
+      const requestId = currentRequest()?.id;
+      const path = error instanceof GraphQLError ? error.path : undefined;
+      if (isDatabaseUnavailable(cause)) {
+        logger.warn(
+          { reqId: requestId, cause: describeFailure(cause), path },
+          'database unavailable',
+        );
+
+        return databaseUnavailable();
+      }
+      logger.error({ reqId: requestId, cause: describeFailure(cause), path }, 'unexpected error');
 
       return new GraphQLError('Unexpected error.', {
-        extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } },
+        nodes: error instanceof GraphQLError ? error.nodes : undefined,
+        path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } },
       });
     },
   };

@@ -1,6 +1,7 @@
 import type { ObjectRef } from '@pothos/core';
-import { sessionCookie } from '../auth/request-context';
+import { type RequestContext, sessionCookie } from '../auth/request-context';
 import type { LoginResult, Viewer } from '../auth/session-service';
+import { GatewayError } from '../errors';
 import type { EntityRecord } from '../registry/record-codec';
 import { ADMIN, type Builder, type SchemaTypes } from './builder';
 
@@ -51,7 +52,7 @@ export function addSessionFields(builder: Builder, User: RecordRef) {
         password: t.arg.string({ required: true }),
       },
       resolve: async (_root, args, ctx) => {
-        const result = await ctx.services.sessions.login(args.username, args.password, ctx.client);
+        const result = await limitedLogin(ctx, args.username, args.password);
         ctx.setCookies.push(
           sessionCookie(result.token, result.expiresAt, ctx.services.config.secureCookies),
         );
@@ -79,4 +80,29 @@ export function addSessionFields(builder: Builder, User: RecordRef) {
         ctx.services.sessions.setPassword(ctx.actor, String(args.userId), args.password),
     }),
   }));
+}
+
+/**
+ * A login within the login limits: refused while too many logins failed lately for the
+ * username or the address; a failure counts against both, a success clears the username's.
+ */
+async function limitedLogin(ctx: RequestContext, username: string, password: string) {
+  const { rateLimits, services, client } = ctx;
+  try {
+    await rateLimits?.checkLogin(username, client.ipAddress);
+  } catch (refusal) {
+    await services.sessions.recordRefusedLogin(username, client, 'too many failed logins');
+    throw refusal;
+  }
+  try {
+    const result = await services.sessions.login(username, password, client);
+    await rateLimits?.loginSucceeded(username);
+
+    return result;
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === 'UNAUTHENTICATED') {
+      await rateLimits?.loginFailed(username, client.ipAddress);
+    }
+    throw error;
+  }
 }
