@@ -131,6 +131,7 @@ async function main(argv: string[]): Promise<void> {
       port: config.port,
       host: config.host,
       production: config.production,
+      persistedOperationsOnly: config.persistedOperationsOnly,
     },
     'starting',
   );

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { GraphQLSchema } from 'graphql';
 import pg from 'pg';
+import { LoginDocument } from '../operations/generated/graphql';
 import { openServices } from '../src/app';
 import { type Config, type DialectName, loadConfig } from '../src/config';
 import { seedDatabase } from '../src/db/seed';
@@ -48,6 +50,15 @@ export interface TestGateway {
     variables?: Record<string, unknown>,
     options?: RequestOptions,
   ): Promise<GraphQLResponse<T>>;
+  /**
+   * Sends a generated document of operations/ by its persisted hash alone, without its text, as
+   * clients of a gateway that accepts only persisted operations do.
+   */
+  persisted<T, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<T, V>,
+    variables?: V,
+    options?: RequestOptions,
+  ): Promise<GraphQLResponse<T>>;
   /** Logs in and returns the bearer token; throws when the login fails. */
   login(username: string, password?: string): Promise<string>;
   /** Runs SQL on the gateway's database directly (`?` placeholders), to check what a request did. */
@@ -56,6 +67,11 @@ export interface TestGateway {
 }
 
 let counter = 0;
+
+/** The hash `npm run codegen` embedded in a generated document: its key in the manifest. */
+export function persistedHash(document: object): string {
+  return (document as { __meta__: { hash: string } }).__meta__.hash;
+}
 
 /** A fresh, empty PostgreSQL database; the returned function drops it. */
 export async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -109,7 +125,7 @@ export async function startTestGateway(
   const schema = buildSchema(services.registry);
   const server = await startGatewayServer(services, schema);
 
-  const gql: TestGateway['gql'] = async (query, variables, requestOptions = {}) => {
+  const send = async (body: object, requestOptions: RequestOptions = {}) => {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       ...requestOptions.headers,
@@ -120,26 +136,46 @@ export async function startTestGateway(
     const response = await fetch(server.url, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify(body),
     });
-    const body = (await response.json()) as { data?: any; errors?: any };
+    const result = (await response.json()) as { data?: any; errors?: any };
 
-    return { status: response.status, headers: response.headers, ...body };
+    return { status: response.status, headers: response.headers, ...result };
   };
-
-  const login = async (username: string, password = ADMIN_PASSWORD) => {
-    const result = await gql<{ login: { token: string } }>(
-      'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
-      { u: username, p: password },
+  const gql: TestGateway['gql'] = (query, variables, requestOptions) =>
+    send({ query, variables }, requestOptions);
+  const persisted: TestGateway['persisted'] = (document, variables, requestOptions) =>
+    send(
+      {
+        variables,
+        extensions: { persistedQuery: { version: 1, sha256Hash: persistedHash(document) } },
+      },
+      requestOptions,
     );
-    if (!result.data?.login) {
+
+  // By hash, so that it works whether or not the gateway accepts only persisted operations.
+  const login = async (username: string, password = ADMIN_PASSWORD) => {
+    const result = await persisted(LoginDocument, { username, password });
+    const token = result.data?.login?.token;
+    if (!token) {
       throw new Error(`login as ${username} failed: ${JSON.stringify(result.errors)}`);
     }
 
-    return result.data.login.token;
+    return token;
   };
 
-  const adminToken = await login('admin');
+  const close = async () => {
+    await server.close();
+    await services.db.close();
+    await database.drop();
+  };
+  let adminToken: string;
+  try {
+    adminToken = await login('admin');
+  } catch (error) {
+    await close();
+    throw error;
+  }
 
   return {
     dialect,
@@ -150,6 +186,7 @@ export async function startTestGateway(
     server,
     adminToken,
     gql,
+    persisted,
     login,
     sql: (text, params) => {
       let n = 0;
@@ -157,11 +194,7 @@ export async function startTestGateway(
 
       return services.db.query(sql, params);
     },
-    close: async () => {
-      await server.close();
-      await services.db.close();
-      await database.drop();
-    },
+    close,
   };
 }
 

@@ -3,9 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { createRequestContext, type RequestContext } from '../auth/request-context';
+import { ADMIN_LEVEL } from '../auth/levels';
+import { createRequestContext, type RequestContext, tokenOf } from '../auth/request-context';
 import type { Services } from '../services';
 import { maskedErrors } from './masked-errors';
+import {
+  readPersistedOperations,
+  usePersistedOperations,
+} from './plugins/use-persisted-operations';
 import { useSessionCookie } from './plugins/use-session-cookie';
 
 interface NodeServerContext {
@@ -23,6 +28,14 @@ export interface GatewayServer {
 
 /** The yoga instance that answers /graphql, with its plugins. */
 export function createGraphQLHandler(services: Services, schema: GraphQLSchema) {
+  const { config } = services;
+  const isAdminSession = async (request: Request) => {
+    const token = tokenOf(request.headers);
+    const viewer = token ? await services.sessions.resolve(token) : null;
+
+    return viewer !== null && viewer.level >= ADMIN_LEVEL;
+  };
+
   return createYoga<NodeServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -42,7 +55,17 @@ export function createGraphQLHandler(services: Services, schema: GraphQLSchema) 
     },
     context: ({ request, req }) =>
       createRequestContext(services, request.headers, req?.socket.remoteAddress ?? null),
-    plugins: [useSessionCookie()],
+    plugins: [
+      useSessionCookie(),
+      usePersistedOperations({
+        manifest: readPersistedOperations(
+          config.persistedOperationsFile,
+          config.persistedOperationsOnly,
+        ),
+        only: config.persistedOperationsOnly,
+        isTrusted: isAdminSession,
+      }),
+    ],
   });
 }
 
