@@ -67,7 +67,7 @@ export function readPersistedOperations(
   return manifest as PersistedOperationsManifest;
 }
 
-/** The hash of the APQ extension (`extensions.persistedQuery`, version 1), when a request has one. */
+/** The hash of the APQ extension (`extensions.persistedQuery` version 1), if there is one. */
 function apqHash(extensions: Record<string, unknown> | undefined): string | null {
   const persisted = extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown };
   if (persisted?.version !== 1 || typeof persisted.sha256Hash !== 'string') {
