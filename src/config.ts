@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /** The dialects the gateway can administer. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -46,6 +47,10 @@ export interface Config {
   logLevel: LogLevel;
   /** Seconds a statistics result is reused for the same tenant. */
   statsCacheSeconds: number;
+  /** Accept only persisted operations, except from level-5 sessions (trusted documents). */
+  persistedOperationsOnly: boolean;
+  /** The manifest of persisted operations: SHA-256 hash to document text. */
+  persistedOperationsFile: string;
 }
 
 /** What one GraphQL request may ask for; enforced by graphql-armor and yoga's batching. */
@@ -66,6 +71,14 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 const DEFAULT_DATABASE_URL = 'sqlite:./data/metabuilder.sqlite';
+/** Written by `npm run codegen` from operations/*.graphql. */
+const DEFAULT_PERSISTED_OPERATIONS_FILE = resolve(
+  __dirname,
+  '..',
+  'operations',
+  'generated',
+  'persisted-documents.json',
+);
 
 /** Reads a `.env` file of KEY=value lines; variables already set win. */
 export function readDotEnv(path = '.env', env: NodeJS.ProcessEnv = process.env): void {
@@ -196,5 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: boolean(env, 'COOKIE_SECURE', false),
     logLevel,
     statsCacheSeconds: integer(env, 'STATS_CACHE_SECONDS', 30, 0),
+    persistedOperationsOnly: boolean(env, 'PERSISTED_OPERATIONS_ONLY', false),
+    persistedOperationsFile: env.PERSISTED_OPERATIONS_FILE || DEFAULT_PERSISTED_OPERATIONS_FILE,
   };
 }

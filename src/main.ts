@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { printSchema } from 'graphql';
 import { openServices } from './app';
 import { type Config, ConfigError, loadConfig, readDotEnv } from './config';
 import { createAdmin, DEMO_PASSWORD, seedDatabase } from './db/seed';
 import { startGatewayServer } from './http/gateway-server';
 import { createLogger, type Logger } from './logger';
-import { buildSchema, sortedSchema } from './schema';
+import { buildSchema, printSchemaText } from './schema';
 import type { Services } from './services';
 
 const USAGE = `Usage: npm run <command> [-- options]
@@ -116,8 +115,7 @@ async function printSchemaFile(args: string[]): Promise<void> {
     false,
   );
   try {
-    const text = `${printSchema(sortedSchema(buildSchema(services.registry)))}\n`;
-    writeFileSync(values.out ?? 'schema.graphql', text);
+    writeFileSync(values.out ?? 'schema.graphql', printSchemaText(buildSchema(services.registry)));
   } finally {
     await services.db.close();
   }
@@ -149,6 +147,7 @@ async function main(argv: string[]): Promise<void> {
       port: config.port,
       host: config.host,
       production: config.production,
+      persistedOperationsOnly: config.persistedOperationsOnly,
     },
     'starting',
   );

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { GraphQLSchema } from 'graphql';
 import pg from 'pg';
+import { LoginDocument } from '../operations/generated/graphql';
 import { openServices } from '../src/app';
 import { type Config, type DialectName, loadConfig } from '../src/config';
 import { seedDatabase } from '../src/db/seed';
@@ -50,6 +52,15 @@ export interface TestGateway {
   ): Promise<GraphQLResponse<T>>;
   /** Sends a request body as it is, for bodies no client would build. */
   postRaw(body: string, options?: RequestOptions): Promise<GraphQLResponse>;
+  /**
+   * Sends a generated document of operations/ by its persisted hash alone, without its text, as
+   * clients of a gateway that accepts only persisted operations do.
+   */
+  persisted<T, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<T, V>,
+    variables?: V,
+    options?: RequestOptions,
+  ): Promise<GraphQLResponse<T>>;
   /** Logs in and returns the bearer token; throws when the login fails. */
   login(username: string, password?: string): Promise<string>;
   /** Runs SQL on the gateway's database directly (`?` placeholders), to check what a request did. */
@@ -84,6 +95,11 @@ export const GENEROUS_LIMITS: Record<string, string> = {
 };
 
 let counter = 0;
+
+/** The hash `npm run codegen` embedded in a generated document: its key in the manifest. */
+export function persistedHash(document: object): string {
+  return (document as { __meta__: { hash: string } }).__meta__.hash;
+}
 
 /** A fresh, empty PostgreSQL database; the returned function drops it. */
 export async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -140,20 +156,38 @@ export async function startTestGateway(
 
   const postRaw = rawClient(server.url);
   const gql = graphqlClient(server.url);
+  const persisted: TestGateway['persisted'] = (document, variables, requestOptions) =>
+    postRaw(
+      JSON.stringify({
+        variables,
+        extensions: { persistedQuery: { version: 1, sha256Hash: persistedHash(document) } },
+      }),
+      requestOptions,
+    ) as Promise<GraphQLResponse<never>>;
 
+  // By hash, so that it works whether or not the gateway accepts only persisted operations.
   const login = async (username: string, password = ADMIN_PASSWORD) => {
-    const result = await gql<{ login: { token: string } }>(
-      'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
-      { u: username, p: password },
-    );
-    if (!result.data?.login) {
+    const result = await persisted(LoginDocument, { username, password });
+    const token = result.data?.login?.token;
+    if (!token) {
       throw new Error(`login as ${username} failed: ${JSON.stringify(result.errors)}`);
     }
 
-    return result.data.login.token;
+    return token;
   };
 
-  const adminToken = await login('admin');
+  const close = async () => {
+    await server.close();
+    await services.db.close();
+    await database.drop();
+  };
+  let adminToken: string;
+  try {
+    adminToken = await login('admin');
+  } catch (error) {
+    await close();
+    throw error;
+  }
 
   return {
     dialect,
@@ -165,6 +199,7 @@ export async function startTestGateway(
     adminToken,
     gql,
     postRaw,
+    persisted,
     login,
     sql: (text, params) => {
       let n = 0;
@@ -182,15 +217,10 @@ export async function startTestGateway(
 
       return tables;
     },
-    close: async () => {
-      await server.close();
-      await services.db.close();
-      await database.drop();
-    },
+    close,
   };
 }
 
-/** Sends operations to the GraphQL endpoint at `url` over HTTP, as any GraphQL client would. */
 /** Sends request bodies as they are to a gateway, with the Accept header of Apollo and urql. */
 export function rawClient(url: string): TestGateway['postRaw'] {
   return async (body, requestOptions = {}) => {

@@ -3,12 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { createRequestContext, type RequestContext } from '../auth/request-context';
+import { ADMIN_LEVEL } from '../auth/levels';
+import { createRequestContext, type RequestContext, tokenOf } from '../auth/request-context';
 import type { GatewayError } from '../errors';
 import type { Services } from '../services';
 import { handleHealthRoutes } from './health-routes';
 import { maskedErrors } from './masked-errors';
 import { useIntrospectionGuard } from './plugins/use-introspection-guard';
+import {
+  readPersistedOperations,
+  usePersistedOperations,
+} from './plugins/use-persisted-operations';
 import { useQueryLimits } from './plugins/use-query-limits';
 import { useRateLimit } from './plugins/use-rate-limit';
 import { useRequestLog } from './plugins/use-request-log';
@@ -44,8 +49,22 @@ export function createGraphQLHandler(
   rateLimits?: RateLimits,
 ) {
   const { config } = services;
-  const plugins: Array<Plugin<RequestContext>> = [
+  const isAdminSession = async (request: Request) => {
+    const token = tokenOf(request.headers);
+    const viewer = token ? await services.sessions.resolve(token) : null;
+
+    return viewer !== null && viewer.level >= ADMIN_LEVEL;
+  };
+  const plugins: Array<Plugin<RequestContext> | Plugin> = [
     useRequestLog(),
+    usePersistedOperations({
+      manifest: readPersistedOperations(
+        config.persistedOperationsFile,
+        config.persistedOperationsOnly,
+      ),
+      only: config.persistedOperationsOnly,
+      isTrusted: isAdminSession,
+    }),
     useQueryLimits({ limits: config.limits, blockFieldSuggestions: config.production }),
     useSessionCookie(),
   ];

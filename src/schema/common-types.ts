@@ -26,7 +26,10 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
 
   const SortOrderRef = builder.enumType('SortOrder', {
     description: 'Ascending or descending. Nulls come first going up and last going down.',
-    values: { ASC: { value: 'ASC' as SortOrder }, DESC: { value: 'DESC' as SortOrder } },
+    values: {
+      ASC: { value: 'ASC' as SortOrder, description: 'Smallest first: A to Z, oldest first.' },
+      DESC: { value: 'DESC' as SortOrder, description: 'Largest first: Z to A, newest first.' },
+    },
   });
 
   const PaginationRef = builder.objectRef<Pagination>('Pagination').implement({
@@ -43,17 +46,25 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
   const EntityCountRef = builder.objectRef<EntityCount>('EntityCount').implement({
     description: 'A number of records of one entity type.',
     fields: (t) => ({
-      entityType: t.field({ type: EntityType, resolve: (c) => c.entityType }),
-      count: t.exposeInt('count'),
+      entityType: t.field({
+        type: EntityType,
+        description: 'The entity type counted.',
+        resolve: (c) => c.entityType,
+      }),
+      count: t.exposeInt('count', { description: 'How many records.' }),
     }),
   });
 
   const DeleteResultRef = builder.objectRef<DeleteResult>('DeleteResult').implement({
     description: 'The outcome of a delete, with the records the database deleted along with it.',
     fields: (t) => ({
-      success: t.exposeBoolean('success'),
-      message: t.exposeString('message'),
-      entityType: t.field({ type: EntityType, resolve: (r) => r.entityType }),
+      success: t.exposeBoolean('success', { description: 'Whether the record was deleted.' }),
+      message: t.exposeString('message', { description: 'What was deleted, in a sentence.' }),
+      entityType: t.field({
+        type: EntityType,
+        description: 'The entity type of the deleted record.',
+        resolve: (r) => r.entityType,
+      }),
       id: t.exposeID('id', { description: 'The primary key of the deleted record.' }),
       cascaded: t.field({
         type: [EntityCountRef],
@@ -66,8 +77,12 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
   const FieldReferenceRef = builder.objectRef<FieldReference>('FieldReference').implement({
     description: 'A foreign key: the field it points at and what a delete of the target does.',
     fields: (t) => ({
-      entityType: t.field({ type: EntityType, resolve: (r) => r.entityType }),
-      field: t.exposeString('field'),
+      entityType: t.field({
+        type: EntityType,
+        description: 'The entity type pointed at.',
+        resolve: (r) => r.entityType,
+      }),
+      field: t.exposeString('field', { description: 'The field pointed at, usually its key.' }),
       onDelete: t.exposeString('onDelete', { description: 'CASCADE or SET NULL.' }),
     }),
   });
@@ -75,7 +90,7 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
   const FieldInfoRef = builder.objectRef<FieldInfo>('EntityFieldInfo').implement({
     description: 'One field of an entity type, with the rules a write must satisfy.',
     fields: (t) => ({
-      name: t.exposeString('name'),
+      name: t.exposeString('name', { description: 'The field name, as in records and filters.' }),
       type: t.exposeString('kind', {
         description: 'id, string, text, int, bool, timestamp, json or enum.',
       }),
@@ -83,18 +98,33 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
         description: 'The GraphQL type of the field in the typed API.',
         resolve: (f) => GRAPHQL_SCALAR[f.kind],
       }),
-      description: t.exposeString('description'),
-      nullable: t.exposeBoolean('nullable'),
-      unique: t.exposeBoolean('unique'),
+      description: t.exposeString('description', {
+        description: 'What the field holds and the rules it follows.',
+      }),
+      nullable: t.exposeBoolean('nullable', { description: 'Whether the field may be null.' }),
+      unique: t.exposeBoolean('unique', {
+        description: 'Whether no two records may share a value.',
+      }),
       required: t.exposeBoolean('required', {
         description: 'Must be given on create: no default fills it.',
       }),
-      primaryKey: t.exposeBoolean('primary'),
-      maxLength: t.int({ nullable: true, resolve: (f) => f.maxLength ?? null }),
-      enumValues: t.stringList({ nullable: true, resolve: (f) => f.enumValues ?? null }),
+      primaryKey: t.exposeBoolean('primary', {
+        description: 'Whether the field is the primary key.',
+      }),
+      maxLength: t.int({
+        nullable: true,
+        description: 'The most characters a text value may have; null when unlimited.',
+        resolve: (f) => f.maxLength ?? null,
+      }),
+      enumValues: t.stringList({
+        nullable: true,
+        description: 'The values the field accepts; null when it is not an enum.',
+        resolve: (f) => f.enumValues ?? null,
+      }),
       references: t.field({
         type: FieldReferenceRef,
         nullable: true,
+        description: 'The foreign key the field is; null when it is none.',
         resolve: (f) => f.references ?? null,
       }),
     }),
@@ -103,12 +133,14 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
   const EntityTypeInfoRef = builder.objectRef<EntityInfo>('EntityTypeInfo').implement({
     description: 'An entity type (a table) and its fields, for generic admin screens.',
     fields: (t) => ({
-      name: t.field({ type: EntityType, resolve: (e) => e.name }),
-      description: t.exposeString('description'),
+      name: t.field({ type: EntityType, description: 'The entity type.', resolve: (e) => e.name }),
+      description: t.exposeString('description', { description: 'What its records are.' }),
       collection: t.exposeString('collection', {
         description: 'The name of its list query in the typed API.',
       }),
-      primaryKey: t.exposeString('primaryKey'),
+      primaryKey: t.exposeString('primaryKey', {
+        description: 'The field whose value is the `id` of by-id queries and mutations.',
+      }),
       sensitive: t.exposeBoolean('sensitive', {
         description: 'Exported only when an export asks for sensitive types.',
       }),

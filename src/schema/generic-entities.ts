@@ -13,13 +13,21 @@ export function addGenericEntityFields(
   const EntityPage = builder.objectRef<RecordPage>('EntityPage').implement({
     description: 'A page of records of one entity type, as JSON objects.',
     fields: (t) => ({
-      entityType: t.field({ type: common.EntityType, resolve: (p) => p.entity.name }),
+      entityType: t.field({
+        type: common.EntityType,
+        description: 'The entity type of the records.',
+        resolve: (p) => p.entity.name,
+      }),
       records: t.field({
         type: ['JSON'],
         description: 'The records, each an object of field values (secrets left out).',
         resolve: (p) => p.records,
       }),
-      pagination: t.field({ type: common.Pagination, resolve: (p) => p.pagination }),
+      pagination: t.field({
+        type: common.Pagination,
+        description: 'Where this page sits among all matching records.',
+        resolve: (p) => p.pagination,
+      }),
       schema: t.field({
         type: common.EntityTypeInfo,
         description: 'The entity type, to render the records without another request.',
@@ -40,13 +48,21 @@ export function addGenericEntityFields(
       authScopes: ADMIN,
       description: 'Lists records of any entity type with pagination, sorting, filter and search.',
       args: {
-        entityType: t.arg({ type: common.EntityType, required: true }),
+        entityType: t.arg({
+          type: common.EntityType,
+          required: true,
+          description: 'The entity type (table) to work on.',
+        }),
         page: t.arg.int({ defaultValue: 0, description: 'The page, counting from 0.' }),
         limit: t.arg.int({ defaultValue: 20, description: 'Records per page, 1 to 100.' }),
         sortBy: t.arg.string({
           description: 'The field to sort by; the primary key by default and as tie-breaker.',
         }),
-        order: t.arg({ type: common.SortOrder, defaultValue: 'ASC' }),
+        order: t.arg({
+          type: common.SortOrder,
+          defaultValue: 'ASC',
+          description: 'The direction of the sort.',
+        }),
         filter: t.arg({
           type: 'JSON',
           description:
@@ -75,7 +91,11 @@ export function addGenericEntityFields(
       authScopes: ADMIN,
       description: 'One record by its primary key, or null when there is none.',
       args: {
-        entityType: t.arg({ type: common.EntityType, required: true }),
+        entityType: t.arg({
+          type: common.EntityType,
+          required: true,
+          description: 'The entity type (table) to work on.',
+        }),
         id: t.arg.id({ required: true, description: 'The value of the primary key.' }),
       },
       resolve: (_root, args, ctx) =>
@@ -89,8 +109,16 @@ export function addGenericEntityFields(
       authScopes: ADMIN,
       description: 'Creates a record from an object of field values; returns the stored record.',
       args: {
-        entityType: t.arg({ type: common.EntityType, required: true }),
-        data: t.arg({ type: 'JSON', required: true }),
+        entityType: t.arg({
+          type: common.EntityType,
+          required: true,
+          description: 'The entity type (table) to work on.',
+        }),
+        data: t.arg({
+          type: 'JSON',
+          required: true,
+          description: 'An object of field values; fields left out take their defaults.',
+        }),
       },
       resolve: (_root, args, ctx): Promise<EntityRecord> =>
         ctx.services.entities.create(ctx.actor, args.entityType, args.data),
@@ -100,9 +128,17 @@ export function addGenericEntityFields(
       authScopes: ADMIN,
       description: 'Changes the given fields of a record; returns the stored record.',
       args: {
-        entityType: t.arg({ type: common.EntityType, required: true }),
-        id: t.arg.id({ required: true }),
-        data: t.arg({ type: 'JSON', required: true }),
+        entityType: t.arg({
+          type: common.EntityType,
+          required: true,
+          description: 'The entity type (table) to work on.',
+        }),
+        id: t.arg.id({ required: true, description: 'The value of the primary key.' }),
+        data: t.arg({
+          type: 'JSON',
+          required: true,
+          description: 'An object of the fields to change and their new values.',
+        }),
       },
       resolve: (_root, args, ctx): Promise<EntityRecord> =>
         ctx.services.entities.update(ctx.actor, args.entityType, String(args.id), args.data),
@@ -112,8 +148,12 @@ export function addGenericEntityFields(
       authScopes: ADMIN,
       description: 'Deletes a record; the database deletes or clears what points at it.',
       args: {
-        entityType: t.arg({ type: common.EntityType, required: true }),
-        id: t.arg.id({ required: true }),
+        entityType: t.arg({
+          type: common.EntityType,
+          required: true,
+          description: 'The entity type (table) to work on.',
+        }),
+        id: t.arg.id({ required: true, description: 'The value of the primary key.' }),
       },
       resolve: (_root, args, ctx) =>
         ctx.services.entities.delete(ctx.actor, args.entityType, String(args.id)),

@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import type { EntityRegistry } from '../registry/entity-registry';
 import { createBuilder } from './builder';
 import { addCommonTypes } from './common-types';
@@ -27,4 +27,9 @@ export function buildSchema(registry: EntityRegistry): GraphQLSchema {
 /** The schema sorted, as printed to schema.graphql. */
 export function sortedSchema(schema: GraphQLSchema): GraphQLSchema {
   return lexicographicSortSchema(schema);
+}
+
+/** The text of schema.graphql: the sorted schema in SDL, ending in a newline. */
+export function printSchemaText(schema: GraphQLSchema): string {
+  return `${printSchema(sortedSchema(schema))}\n`;
 }

@@ -15,22 +15,34 @@ export function addSessionFields(builder: Builder, User: RecordRef) {
       token: t.exposeString('token', {
         description: 'Send as `Authorization: Bearer <token>`; also set as the mb_session cookie.',
       }),
-      expiresAt: t.field({ type: 'Timestamp', resolve: (r) => r.expiresAt }),
-      user: t.field({ type: User, resolve: (r) => r.user }),
+      expiresAt: t.field({
+        type: 'Timestamp',
+        description: 'When the session ends unless the caller logs out first.',
+        resolve: (r) => r.expiresAt,
+      }),
+      user: t.field({ type: User, description: 'The user logged in.', resolve: (r) => r.user }),
     }),
   });
 
   const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
     description: 'The caller behind the session of this request.',
     fields: (t) => ({
-      user: t.field({ type: User, resolve: (v) => v.user }),
+      user: t.field({
+        type: User,
+        description: 'The user of the session.',
+        resolve: (v) => v.user,
+      }),
       level: t.exposeInt('level', { description: 'The permission level of the role, 0 to 5.' }),
       tenantId: t.string({
         nullable: true,
         description: 'The tenant the caller is confined to; null for the whole instance.',
         resolve: (v) => v.tenantId,
       }),
-      sessionExpiresAt: t.field({ type: 'Timestamp', resolve: (v) => v.sessionExpiresAt }),
+      sessionExpiresAt: t.field({
+        type: 'Timestamp',
+        description: 'When the session of this request ends.',
+        resolve: (v) => v.sessionExpiresAt,
+      }),
     }),
   });
 
@@ -48,8 +60,8 @@ export function addSessionFields(builder: Builder, User: RecordRef) {
       type: LoginResultRef,
       description: 'Checks a username and password and opens a session. Open to every level.',
       args: {
-        username: t.arg.string({ required: true }),
-        password: t.arg.string({ required: true }),
+        username: t.arg.string({ required: true, description: 'The username of the user.' }),
+        password: t.arg.string({ required: true, description: 'The password of the user.' }),
       },
       resolve: async (_root, args, ctx) => {
         const result = await limitedLogin(ctx, args.username, args.password);
@@ -73,8 +85,11 @@ export function addSessionFields(builder: Builder, User: RecordRef) {
       description:
         "Creates or replaces a user's password (at least 8 characters); firstLogin is set.",
       args: {
-        userId: t.arg.id({ required: true }),
-        password: t.arg.string({ required: true }),
+        userId: t.arg.id({ required: true, description: 'The id of the user.' }),
+        password: t.arg.string({
+          required: true,
+          description: 'The new password, at least 8 characters; stored only as a scrypt hash.',
+        }),
       },
       resolve: (_root, args, ctx) =>
         ctx.services.sessions.setPassword(ctx.actor, String(args.userId), args.password),

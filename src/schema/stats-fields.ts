@@ -21,17 +21,17 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
   const SqlDialect = builder.enumType('SqlDialect', {
     description: 'The SQL dialects the gateway speaks.',
     values: {
-      SQLITE: { value: 'sqlite' as DialectName },
-      POSTGRES: { value: 'postgres' as DialectName },
+      SQLITE: { value: 'sqlite' as DialectName, description: 'SQLite.' },
+      POSTGRES: { value: 'postgres' as DialectName, description: 'PostgreSQL.' },
     },
   });
 
   const HealthRef = builder.enumType('Health', {
     description: 'How a figure stands against its thresholds.',
     values: {
-      GOOD: { value: 'GOOD' as Health },
-      WARNING: { value: 'WARNING' as Health },
-      CRITICAL: { value: 'CRITICAL' as Health },
+      GOOD: { value: 'GOOD' as Health, description: 'Within every threshold.' },
+      WARNING: { value: 'WARNING' as Health, description: 'Past a warning threshold.' },
+      CRITICAL: { value: 'CRITICAL' as Health, description: 'Past a critical threshold.' },
     },
   });
 
@@ -95,9 +95,18 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
         description: 'The table of the index; null when the check does not say.',
         resolve: (i) => i.entityType,
       }),
-      index: t.string({ nullable: true, resolve: (i) => i.index }),
-      problem: t.field({ nullable: false, type: IndexProblemRef, resolve: (i) => i.problem }),
-      message: t.exposeString('message', { nullable: false }),
+      index: t.string({
+        nullable: true,
+        description: 'The index concerned; null for a check of the whole file.',
+        resolve: (i) => i.index,
+      }),
+      problem: t.field({
+        nullable: false,
+        type: IndexProblemRef,
+        description: 'What is wrong.',
+        resolve: (i) => i.problem,
+      }),
+      message: t.exposeString('message', { nullable: false, description: 'The finding in words.' }),
     }),
   });
 
@@ -109,8 +118,15 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
         description:
           'The folder measured: that of the SQLite file or the PostgreSQL data directory.',
       }),
-      totalBytes: t.exposeFloat('totalBytes', { nullable: false }),
-      total: t.string({ nullable: false, resolve: (d) => formatBytes(d.totalBytes) }),
+      totalBytes: t.exposeFloat('totalBytes', {
+        nullable: false,
+        description: 'Size of the volume in bytes.',
+      }),
+      total: t.string({
+        nullable: false,
+        description: 'totalBytes, readable (e.g. 250.0 GB).',
+        resolve: (d) => formatBytes(d.totalBytes),
+      }),
       freeBytes: t.exposeFloat('freeBytes', {
         nullable: false,
         description: 'Free, counting reserved blocks.',
@@ -119,7 +135,11 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
         nullable: false,
         description: 'Free for an unprivileged process: what the database can still grow by.',
       }),
-      available: t.string({ nullable: false, resolve: (d) => formatBytes(d.availableBytes) }),
+      available: t.string({
+        nullable: false,
+        description: 'availableBytes, readable.',
+        resolve: (d) => formatBytes(d.availableBytes),
+      }),
       freePercent: t.float({
         nullable: true,
         description: 'availableBytes as a percentage of totalBytes: the figure the check uses.',
@@ -140,7 +160,10 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
         nullable: false,
         description: 'Unused pages that VACUUM would free.',
       }),
-      journalMode: t.exposeString('journalMode', { nullable: false }),
+      journalMode: t.exposeString('journalMode', {
+        nullable: false,
+        description: 'The journal mode (wal, delete, ...).',
+      }),
       integrityCheckPragma: t.exposeString('integrityCheckPragma', {
         nullable: false,
         description: 'integrity_check with storage: true (every index checked), else quick_check.',
@@ -157,7 +180,12 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
       "One table. Sizes are of the whole table, whatever the caller's tenant, and are null " +
       'without storage: true (and on SQLite builds without the dbstat table).',
     fields: (t) => ({
-      name: t.field({ nullable: false, type: common.EntityType, resolve: (s) => s.entityType }),
+      name: t.field({
+        nullable: false,
+        type: common.EntityType,
+        description: 'The entity type (its table has the same name).',
+        resolve: (s) => s.entityType,
+      }),
       recordCount: t.exposeInt('recordCount', {
         nullable: false,
         description: "Exact count of records, within the caller's tenant.",
@@ -167,15 +195,31 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
         description: 'The rows (with TOAST on PostgreSQL), without the indexes.',
         resolve: (s) => s.tableBytes,
       }),
-      size: t.string({ nullable: true, resolve: (s) => orNull(s.tableBytes) }),
-      indexSizeBytes: t.float({ nullable: true, resolve: (s) => s.indexBytes }),
-      indexSize: t.string({ nullable: true, resolve: (s) => orNull(s.indexBytes) }),
+      size: t.string({
+        nullable: true,
+        description: 'The size of the table alone, readable.',
+        resolve: (s) => orNull(s.tableBytes),
+      }),
+      indexSizeBytes: t.float({
+        nullable: true,
+        description: 'The size of its indexes in bytes; null without storage or a way to read it.',
+        resolve: (s) => s.indexBytes,
+      }),
+      indexSize: t.string({
+        nullable: true,
+        description: 'indexSizeBytes, readable.',
+        resolve: (s) => orNull(s.indexBytes),
+      }),
       totalSizeBytes: t.float({
         nullable: true,
         description: 'The rows and the indexes together.',
         resolve: (s) => s.totalBytes,
       }),
-      totalSize: t.string({ nullable: true, resolve: (s) => orNull(s.totalBytes) }),
+      totalSize: t.string({
+        nullable: true,
+        description: 'Table and indexes together, readable.',
+        resolve: (s) => orNull(s.totalBytes),
+      }),
       lastVacuum: t.field({
         type: 'Timestamp',
         nullable: true,
@@ -197,7 +241,12 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
       "where the dialect or the machine has no such figure. Counts are within the caller's " +
       'tenant; sizes, connections and disk space belong to the whole database.',
     fields: (t) => ({
-      dialect: t.field({ nullable: false, type: SqlDialect, resolve: (s) => s.dialect }),
+      dialect: t.field({
+        nullable: false,
+        type: SqlDialect,
+        description: 'The database the gateway administers.',
+        resolve: (s) => s.dialect,
+      }),
       version: t.exposeString('version', {
         nullable: false,
         description: 'The server version (PostgreSQL) or library version (SQLite).',
@@ -215,7 +264,11 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
         description: 'The tables and their indexes, summed; null without storage: true.',
         resolve: (s) => s.totalSizeBytes,
       }),
-      totalSize: t.string({ nullable: true, resolve: (s) => orNull(s.totalSizeBytes) }),
+      totalSize: t.string({
+        nullable: true,
+        description: 'totalSizeBytes, readable (e.g. 3.2 MB).',
+        resolve: (s) => orNull(s.totalSizeBytes),
+      }),
       databaseSizeBytes: t.float({
         nullable: true,
         description:
@@ -223,7 +276,11 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
           'times page_size); null without storage: true.',
         resolve: (s) => s.databaseSizeBytes,
       }),
-      databaseSize: t.string({ nullable: true, resolve: (s) => orNull(s.databaseSizeBytes) }),
+      databaseSize: t.string({
+        nullable: true,
+        description: 'databaseSizeBytes, readable.',
+        resolve: (s) => orNull(s.databaseSizeBytes),
+      }),
       tables: t.field({
         nullable: false,
         type: [TableStatsRef],
@@ -241,6 +298,7 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
       healthChecks: t.field({
         nullable: false,
         type: HealthChecksRef,
+        description: 'Each check with its own verdict; null where its figure cannot be read.',
         resolve: (s) => s.healthChecks,
       }),
       indexIssues: t.field({

@@ -43,7 +43,12 @@ export function addTypedEntityFields(
         name,
         builder.enumType(name, {
           description: `The values of ${entity.name}.${field.name}.`,
-          values: Object.fromEntries(field.enumValues.map((v) => [v, { value: v }])),
+          values: Object.fromEntries(
+            field.enumValues.map((v) => [
+              v,
+              { value: v, description: `${entity.name}.${field.name} is '${v}'.` },
+            ]),
+          ),
         }),
       );
     }
@@ -135,8 +140,16 @@ export function addTypedEntityFields(
     const page = builder.objectRef<TypedPage>(`${entity.name}Page`).implement({
       description: `A page of ${entity.name} records.`,
       fields: (t) => ({
-        records: t.field({ type: [object], resolve: (p) => p.records }),
-        pagination: t.field({ type: common.Pagination, resolve: (p) => p.pagination }),
+        records: t.field({
+          type: [object],
+          description: `The ${entity.name} records of this page, in the order asked for.`,
+          resolve: (p) => p.records,
+        }),
+        pagination: t.field({
+          type: common.Pagination,
+          description: 'Where this page sits among all matching records.',
+          resolve: (p) => p.pagination,
+        }),
       }),
     });
 
@@ -145,7 +158,13 @@ export function addTypedEntityFields(
       description: `Conditions on ${entity.name} records; all given must hold.`,
       fields: (t: AnyFieldBuilder) => ({
         ...Object.fromEntries(
-          visible.map((field) => [field.name, t.field({ type: filterOf(entity, field) })]),
+          visible.map((field) => [
+            field.name,
+            t.field({
+              type: filterOf(entity, field),
+              description: `Conditions on ${field.name}.`,
+            }),
+          ]),
         ),
         and: t.field({ type: [filter], description: 'Every one of these holds.' }),
         or: t.field({ type: [filter], description: 'At least one of these holds.' }),
@@ -156,17 +175,24 @@ export function addTypedEntityFields(
     const sortable = visible.filter((field) => field.kind !== 'json');
     const sortField = builder.enumType(`${entity.name}SortField`, {
       description: `The fields ${entity.name} records can be sorted by.`,
-      values: Object.fromEntries(sortable.map((f) => [f.name, { value: f.name }])),
+      values: Object.fromEntries(
+        sortable.map((f) => [f.name, { value: f.name, description: `Sort by ${f.name}.` }]),
+      ),
     });
     const orderBy = builder.inputType(`${entity.name}OrderBy`, {
       description: `One sort key of ${entity.name} records.`,
       fields: (t) => ({
-        field: t.field({ type: sortField, required: true }),
-        order: t.field({ type: common.SortOrder, defaultValue: 'ASC' as SortOrder }),
+        field: t.field({ type: sortField, required: true, description: 'The field to sort by.' }),
+        order: t.field({
+          type: common.SortOrder,
+          defaultValue: 'ASC' as SortOrder,
+          description: 'The direction of this key.',
+        }),
       }),
     });
 
     const collection = entity.collection;
+    const idDescription = `The ${entity.primaryKey} of the ${entity.name}.`;
     const single = lowerFirst(entity.name);
     builder.queryFields((t: AnyFieldBuilder) => ({
       [collection]: t.field({
@@ -180,7 +206,10 @@ export function addTypedEntityFields(
             type: [orderBy],
             description: 'Sort keys in order; the primary key breaks ties.',
           }),
-          filter: t.arg({ type: filter }),
+          filter: t.arg({
+            type: filter,
+            description: `Conditions the ${entity.name} records must meet.`,
+          }),
           search: t.arg.string({
             description: `A case-insensitive substring looked for in ${entity.searchFields.join(', ') || 'no field'}.`,
           }),
@@ -199,7 +228,7 @@ export function addTypedEntityFields(
         nullable: true,
         authScopes: ADMIN,
         description: `One ${entity.name} by its ${entity.primaryKey}, or null when there is none.`,
-        args: { id: t.arg.id({ required: true }) },
+        args: { id: t.arg.id({ required: true, description: idDescription }) },
         resolve: (_root: unknown, args: any, ctx: any) =>
           ctx.services.entities.get(ctx.actor, entity.name, String(args.id)),
       }),
@@ -235,7 +264,13 @@ export function addTypedEntityFields(
         type: object,
         authScopes: ADMIN,
         description: `Creates a ${entity.name}.`,
-        args: { data: t.arg({ type: createInput, required: true }) },
+        args: {
+          data: t.arg({
+            type: createInput,
+            required: true,
+            description: 'The field values of the new record.',
+          }),
+        },
         resolve: (_root: unknown, args: any, ctx: any) =>
           ctx.services.entities.create(ctx.actor, entity.name, args.data),
       }),
@@ -244,8 +279,12 @@ export function addTypedEntityFields(
         authScopes: ADMIN,
         description: `Changes the given fields of a ${entity.name}.`,
         args: {
-          id: t.arg.id({ required: true }),
-          data: t.arg({ type: updateInput, required: true }),
+          id: t.arg.id({ required: true, description: idDescription }),
+          data: t.arg({
+            type: updateInput,
+            required: true,
+            description: 'The fields to change and their new values.',
+          }),
         },
         resolve: (_root: unknown, args: any, ctx: any) =>
           ctx.services.entities.update(ctx.actor, entity.name, String(args.id), args.data),
@@ -254,7 +293,7 @@ export function addTypedEntityFields(
         type: common.DeleteResult,
         authScopes: ADMIN,
         description: `Deletes a ${entity.name} and what the database cascades to.`,
-        args: { id: t.arg.id({ required: true }) },
+        args: { id: t.arg.id({ required: true, description: idDescription }) },
         resolve: (_root: unknown, args: any, ctx: any) =>
           ctx.services.entities.delete(ctx.actor, entity.name, String(args.id)),
       }),
