@@ -5,6 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createRequestContext, type RequestContext } from '../auth/request-context';
 import type { Services } from '../services';
+import { createExportRoute } from './export-route';
 import { maskedErrors } from './masked-errors';
 import { useSessionCookie } from './plugins/use-session-cookie';
 
@@ -52,10 +53,15 @@ export async function startGatewayServer(
   schema: GraphQLSchema,
 ): Promise<GatewayServer> {
   const yoga = createGraphQLHandler(services, schema);
+  const exportRoute = createExportRoute(services);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {
       res.writeHead(302, { location: '/graphql' }).end();
+      return;
+    }
+    if (path === '/export' || path.startsWith('/export/')) {
+      void exportRoute(req, res);
       return;
     }
     void yoga(req, res, { req, res });

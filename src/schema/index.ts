@@ -2,6 +2,7 @@ import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import type { EntityRegistry } from '../registry/entity-registry';
 import { createBuilder } from './builder';
 import { addCommonTypes } from './common-types';
+import { addExportFields } from './export-fields';
 import { addGenericEntityFields } from './generic-entities';
 import { addScalars } from './scalars';
 import { addSessionFields } from './session-fields';
@@ -18,6 +19,7 @@ export function buildSchema(registry: EntityRegistry): GraphQLSchema {
   addGenericEntityFields(builder, registry, common);
   const objects = addTypedEntityFields(builder, registry, common);
   addSessionFields(builder, objects.get('User')!);
+  addExportFields(builder, common);
 
   return builder.toSchema({ sortSchema: false });
 }
