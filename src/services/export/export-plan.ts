@@ -1,7 +1,10 @@
 import type { DialectName } from '../../config';
+import { dialectFor } from '../../db/dialect';
 import { badRequest, quote, unknownChoice } from '../../errors';
 import type { EntityInfo } from '../../registry/entity-info';
 import type { EntityRegistry } from '../../registry/entity-registry';
+import { FilterCompiler } from '../filter-compiler';
+import { SqlParams } from '../sql-params';
 
 /** The file formats of an export. */
 export const EXPORT_FORMATS = ['JSON', 'YAML', 'SQL'] as const;
@@ -158,6 +161,10 @@ export function planExport(
         `exported types: ${names}`,
       { field: 'filter' },
     );
+  }
+  // Operators and operands are checked here, before anything is read.
+  for (const entity of entities.filter((e) => filtered.has(e.name))) {
+    new FilterCompiler(entity, new SqlParams(dialectFor(ownDialect)), 't0').compile(filter);
   }
 
   return { format, entities, filter, filtered, includeSensitive, dialect };
