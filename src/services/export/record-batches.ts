@@ -53,19 +53,27 @@ export async function* recordBatches(
 ): AsyncGenerator<EntityRecord[]> {
   const { entity } = query;
   const tree = selfReference(entity);
-  let last: Row | undefined;
-  for (;;) {
+  const read = (last: Row | undefined) => {
     const params = new SqlParams(q.dialect);
     const sql = tree ? treeBatchSql(params, query, tree, last) : batchSql(params, query, last);
-    const rows = await q.query(sql, params.values);
-    if (rows.length === 0) {
-      return;
+
+    return q.query(sql, params.values);
+  };
+
+  // The next batch is asked for before the current one is handed on, so that the database
+  // reads while the caller writes.
+  let next: Promise<Row[]> | undefined = read(undefined);
+  try {
+    while (next) {
+      const rows: Row[] = await next;
+      next = rows.length === query.batchSize ? read(rows[rows.length - 1]) : undefined;
+      if (rows.length > 0) {
+        yield rows.map((row) => decodeRecord(q.dialect, entity, row, query.withSecrets));
+      }
     }
-    yield rows.map((row) => decodeRecord(q.dialect, entity, row, query.withSecrets));
-    if (rows.length < query.batchSize) {
-      return;
-    }
-    last = rows[rows.length - 1];
+  } finally {
+    // A caller that stops early leaves no query running in its snapshot.
+    await next?.catch(() => undefined);
   }
 }
 

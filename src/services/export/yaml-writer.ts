@@ -50,11 +50,43 @@ function safeYaml(value: unknown): string {
     .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
+/**
+ * Strings that every YAML reader takes as the same string when written plain: letters, digits and
+ * a few punctuation marks that mean nothing in YAML, not starting with an indicator, not ending
+ * in a space and not looking like another type.
+ */
+const PLAIN = /^[A-Za-z0-9_/][A-Za-z0-9_ ./@+-]*$/;
+
+function isPlain(text: string): boolean {
+  return PLAIN.test(text) && !text.endsWith(' ') && !NON_STRING_TESTS.some((t) => t.test(text));
+}
+
+/**
+ * The text of a value that needs nothing from the yaml package: null, a boolean, an integer or a
+ * plain string. Undefined for anything else, which the package writes.
+ */
+function trivialScalar(value: unknown): string | undefined {
+  if (value === null) {
+    return 'null';
+  }
+  if (typeof value === 'boolean') {
+    return value ? 'true' : 'false';
+  }
+  if (typeof value === 'number' && Number.isSafeInteger(value)) {
+    return String(value);
+  }
+  if (typeof value === 'string' && isPlain(value)) {
+    return value;
+  }
+
+  return undefined;
+}
+
 /** Indents every line but the empty ones; only `\n` ends a line here. */
-function indent(text: string, spaces: string): string {
+function indent(text: string, first: string, rest: string): string {
   return text
     .split('\n')
-    .map((line) => (line === '' ? line : spaces + line))
+    .map((line, i) => (line === '' ? line : (i === 0 ? first : rest) + line))
     .join('\n');
 }
 
@@ -66,6 +98,7 @@ function indent(text: string, spaces: string): string {
 export class YamlWriter implements ExportWriter {
   private pending = '';
   private recordsWritten = 0;
+  private readonly keys = new Map<string, string>();
 
   begin(header: ExportHeader): string {
     const meta = safeYaml({
@@ -88,7 +121,37 @@ export class YamlWriter implements ExportWriter {
     const head = this.recordsWritten === 0 ? `${this.pending}\n` : '';
     this.recordsWritten += records.length;
 
-    return head + indent(safeYaml(records), '    ');
+    return head + records.map((record) => this.item(record)).join('');
+  }
+
+  /**
+   * One record as an item of the type's sequence. Each field is a `key: value` line; a value
+   * other than a trivial scalar (see `trivialScalar`) is written by the yaml package, as a
+   * one-field map, so that block scalars, quoting and nested JSON keep its rules.
+   */
+  private item(record: EntityRecord): string {
+    let text = '';
+    let lead = '    - ';
+    for (const [name, value] of Object.entries(record)) {
+      const scalar = trivialScalar(value);
+      text +=
+        scalar === undefined
+          ? indent(safeYaml({ [name]: value }), lead, '      ')
+          : `${lead}${this.key(name)}: ${scalar}\n`;
+      lead = '      ';
+    }
+
+    return text;
+  }
+
+  private key(name: string): string {
+    let key = this.keys.get(name);
+    if (key === undefined) {
+      key = safeYaml({ [name]: null }).slice(0, -': null\n'.length);
+      this.keys.set(name, key);
+    }
+
+    return key;
   }
 
   endType(): string {
