@@ -98,7 +98,9 @@ describe.each(DIALECTS)('the export command on %s', (dialect) => {
       out,
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Unknown export format 'xml'\..* Valid values: JSON, YAML, SQL$/m);
+    expect(result.stderr).toMatch(
+      /^Unknown export format 'xml'\..* Valid values: JSON, YAML, SQL$/m,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.partial`)).toBe(false);
