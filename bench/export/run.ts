@@ -2,7 +2,11 @@
  * Export benchmark: generated User rows on SQLite and PostgreSQL, each export format timed and
  * measured beside the reference dump tool on the same data in the same run.
  *
- *   npm run bench:export -- --rows 100000,1000000 [--dialects sqlite,postgres] [--formats json,sql]
+ *   npm run bench:export -- --rows 100000,1000000 [--repeat 3] [--dialects sqlite,postgres]
+ *                           [--formats json,yaml,sql]
+ *
+ * With --repeat, every figure is the median of the runs (the peak memory their largest), the
+ * reference and the exports taking turns, so that a burst of load elsewhere skews them alike.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -94,11 +98,24 @@ async function gatewayExport(url: string, format: string, out: string): Promise<
   return { ...reported, bytes: statSync(out).size };
 }
 
+/** The median time, the largest peak memory and the size of repeated measures of one thing. */
+function combine(measures: Measure[]): Measure {
+  const times = measures.map((m) => m.seconds).sort((a, b) => a - b);
+  const peaks = measures.map((m) => m.peakRssKb).filter((kb): kb is number => kb !== null);
+
+  return {
+    seconds: times[Math.floor(times.length / 2)],
+    peakRssKb: peaks.length > 0 ? Math.max(...peaks) : null,
+    bytes: measures[0].bytes,
+  };
+}
+
 async function benchDialect(
   dialect: DialectName,
   rows: number,
   formats: string[],
   dir: string,
+  repeat: number,
 ): Promise<Row[]> {
   const database = await createTestDatabase(dialect);
   try {
@@ -112,21 +129,30 @@ async function benchDialect(
     );
 
     const referenceName = dialect === 'postgres' ? 'pg_dump --inserts' : 'sqlite3 .dump';
-    const refMeasure = await reference(
-      dialect,
-      database.url,
-      join(dir, `${dialect}-reference.sql`),
-    );
-    process.stderr.write(`${dialect}: ${referenceName} ${refMeasure.seconds.toFixed(2)} s\n`);
-    const results: Row[] = [];
-    for (const format of formats) {
-      const out = join(dir, `${dialect}-gateway.${format}`);
-      const measure = await gatewayExport(database.url, format, out);
-      process.stderr.write(`${dialect}: ${format} ${measure.seconds.toFixed(2)} s\n`);
-      results.push({ dialect, rows, what: format.toUpperCase(), measure, reference: refMeasure });
-      rmSync(out, { force: true });
+    const referenceFile = join(dir, `${dialect}-reference.sql`);
+    const refMeasures: Measure[] = [];
+    const measures = new Map<string, Measure[]>(formats.map((format) => [format, []]));
+    for (let round = 0; round < repeat; round++) {
+      const ref = await reference(dialect, database.url, referenceFile);
+      refMeasures.push(ref);
+      process.stderr.write(`${dialect}: ${referenceName} ${ref.seconds.toFixed(2)} s\n`);
+      rmSync(referenceFile, { force: true });
+      for (const format of formats) {
+        const out = join(dir, `${dialect}-gateway.${format}`);
+        const measure = await gatewayExport(database.url, format, out);
+        measures.get(format)!.push(measure);
+        process.stderr.write(`${dialect}: ${format} ${measure.seconds.toFixed(2)} s\n`);
+        rmSync(out, { force: true });
+      }
     }
-    rmSync(join(dir, `${dialect}-reference.sql`), { force: true });
+    const refMeasure = combine(refMeasures);
+    const results = formats.map((format) => ({
+      dialect,
+      rows,
+      what: format.toUpperCase(),
+      measure: combine(measures.get(format)!),
+      reference: refMeasure,
+    }));
 
     return results;
   } finally {
@@ -182,6 +208,7 @@ async function main(): Promise<void> {
       rows: { type: 'string', default: '100000' },
       dialects: { type: 'string', default: 'sqlite,postgres' },
       formats: { type: 'string', default: 'json,yaml,sql' },
+      repeat: { type: 'string', default: '1' },
     },
   });
   const sizes = values.rows.split(',').map((size) => Number(size.replace(/_/g, '')));
@@ -191,6 +218,10 @@ async function main(): Promise<void> {
   await run(TIME, ['-f', '%M', 'true']).catch(() => {
     throw new Error(`${TIME} is needed to measure peak memory (apt-get install time)`);
   });
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    throw new Error(`--repeat takes a positive integer, got '${values.repeat}'`);
+  }
   const dialects = values.dialects.split(',') as DialectName[];
   const formats = values.formats.split(',');
   const dir = mkdtempSync(join(tmpdir(), 'mb-bench-export-'));
@@ -198,7 +229,7 @@ async function main(): Promise<void> {
   try {
     for (const size of sizes) {
       for (const dialect of dialects) {
-        rows.push(...(await benchDialect(dialect, size, formats, dir)));
+        rows.push(...(await benchDialect(dialect, size, formats, dir, repeat)));
       }
     }
   } finally {
