@@ -44,6 +44,9 @@ export const NASTY_STRINGS = [
   '--- ',
   '\'); DROP TABLE "User"; --',
   '\u2028line separator',
+  '\u0085next line',
+  'delete\u007f',
+  '\ufeffbyte order mark',
   'bell\u0007',
   '<<',
 ];

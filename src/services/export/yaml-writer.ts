@@ -19,14 +19,15 @@ const NON_STRING_TESTS: RegExp[] = [
 /** Line breaks some readers see in a plain or block scalar, and characters YAML does not print. */
 const NEEDS_ESCAPES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
+/** The characters of `NEEDS_ESCAPES` that the yaml package leaves raw inside double quotes. */
+const RAW_IN_QUOTES = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
+
 function quoteWhenAmbiguous(node: Scalar): void {
   const value = node.value;
-  if (typeof value !== 'string') {
-    return;
-  }
-  if (NEEDS_ESCAPES.test(value)) {
-    node.type = Scalar.QUOTE_DOUBLE;
-  } else if (NON_STRING_TESTS.some((test) => test.test(value))) {
+  if (
+    typeof value === 'string' &&
+    (NEEDS_ESCAPES.test(value) || NON_STRING_TESTS.some((test) => test.test(value)))
+  ) {
     node.type = Scalar.QUOTE_DOUBLE;
   }
 }
@@ -44,10 +45,10 @@ function safeYaml(value: unknown): string {
   });
 
   // No folding: long lines stay whole, so that nothing depends on how a reader unfolds them.
-  // U+2028 and U+2029 appear only inside double quotes (see above), where an escape is valid.
+  // Those characters appear only inside double quotes (see above), where an escape is valid.
   return document
     .toString({ lineWidth: 0 })
-    .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+    .replace(RAW_IN_QUOTES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
