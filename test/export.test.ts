@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -416,6 +417,48 @@ describe.each(DIALECTS)('export on %s', (dialect) => {
       expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
       expect(body.errors[0].message).toMatch(message);
       expect(await auditExports()).toBe(before);
+    });
+
+    it('stops reading when the client goes away, and audits the export as incomplete', async () => {
+      const big = 'y'.repeat(1024 * 1024);
+      for (let i = 0; i < 12; i++) {
+        await gw.sql(
+          `INSERT INTO "User" ("id", "username", "email", "role", "bio", "createdAt", ` +
+            `"isInstanceOwner", "firstLogin") VALUES (?, ?, ?, 'user', ?, 0, ?, ?)`,
+          [`gone-${i}`, `gone_${i}`, `gone${i}@example.com`, big, false, false],
+        );
+      }
+      try {
+        const before = await auditExports();
+        await new Promise<void>((resolve, reject) => {
+          const request = http.get(
+            `${gw.origin}/export?entityTypes=User`,
+            { headers: { authorization: `Bearer ${gw.adminToken}` } },
+            (response) => {
+              expect(response.statusCode).toBe(200);
+              response.once('data', () => {
+                request.destroy();
+                resolve();
+              });
+            },
+          );
+          request.on('error', (error) => (request.destroyed ? undefined : reject(error)));
+        });
+        let details: Record<string, unknown> | undefined;
+        for (let tries = 0; tries < 100 && !details; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          if ((await auditExports()) > before) {
+            const [row] = await gw.sql(
+              `SELECT "details" FROM "AuditLog" WHERE "action" = 'export' ORDER BY "at" DESC LIMIT 1`,
+            );
+            details = typeof row.details === 'string' ? JSON.parse(row.details) : row.details;
+          }
+        }
+        expect(details).toMatchObject({ delivery: 'stream', complete: false });
+        expect((await get('/export?entityTypes=Workflow', gw.adminToken)).status).toBe(200);
+      } finally {
+        await gw.sql(`DELETE FROM "User" WHERE "id" LIKE 'gone-%'`);
+      }
     });
 
     it('answers GET only', async () => {
