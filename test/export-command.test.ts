@@ -62,7 +62,8 @@ describe.each(DIALECTS)('the export command on %s', (dialect) => {
       expect(sortByKey(file.entities[type], key)).toEqual(await storedRecords(gw.services, type));
     }
     const [row] = await gw.sql(
-      `SELECT "userId", "details" FROM "AuditLog" WHERE "action" = 'export' ORDER BY "at" DESC LIMIT 1`,
+      `SELECT "userId", "details" FROM "AuditLog" WHERE "action" = 'export' ` +
+        `ORDER BY "at" DESC LIMIT 1`,
     );
     const details = typeof row.details === 'string' ? JSON.parse(row.details) : row.details;
     expect(row.userId).toBeNull();

@@ -70,6 +70,15 @@ describe.each(DIALECTS)('export on %s', (dialect) => {
   const auditExports = async () =>
     (await gw.sql(`SELECT COUNT(*) AS n FROM "AuditLog" WHERE "action" = 'export'`))[0].n;
 
+  const lastExport = async () => {
+    const [row] = await gw.sql(
+      `SELECT "userId", "details" FROM "AuditLog" WHERE "action" = 'export' ` +
+        `ORDER BY "at" DESC LIMIT 1`,
+    );
+
+    return typeof row.details === 'string' ? JSON.parse(row.details) : row.details;
+  };
+
   const get = (path: string, token?: string | null) =>
     fetch(`${gw.origin}${path}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -129,7 +138,7 @@ describe.each(DIALECTS)('export on %s', (dialect) => {
       );
     });
 
-    it('writes the secrets the database stores, so that a restore keeps logins working', async () => {
+    it('writes the secrets as stored, so that a restore keeps logins working', async () => {
       const [credential] = await gw.sql(
         `SELECT "passwordHash" FROM "Credential" WHERE "username" = 'admin'`,
       );
@@ -297,11 +306,7 @@ describe.each(DIALECTS)('export on %s', (dialect) => {
       const before = await auditExports();
       const result = await inlineExport({ format: 'SQL', entityTypes: ['Workflow'] });
       expect(await auditExports()).toBe(before + 1);
-      const [row] = await gw.sql(
-        `SELECT "userId", "details" FROM "AuditLog" WHERE "action" = 'export' ORDER BY "at" DESC LIMIT 1`,
-      );
-      const details = typeof row.details === 'string' ? JSON.parse(row.details) : row.details;
-      expect(details).toMatchObject({
+      expect(await lastExport()).toMatchObject({
         format: 'SQL',
         entityTypes: ['Workflow'],
         delivery: 'inline',
@@ -448,10 +453,7 @@ describe.each(DIALECTS)('export on %s', (dialect) => {
         for (let tries = 0; tries < 100 && !details; tries++) {
           await new Promise((resolve) => setTimeout(resolve, 50));
           if ((await auditExports()) > before) {
-            const [row] = await gw.sql(
-              `SELECT "details" FROM "AuditLog" WHERE "action" = 'export' ORDER BY "at" DESC LIMIT 1`,
-            );
-            details = typeof row.details === 'string' ? JSON.parse(row.details) : row.details;
+            details = await lastExport();
           }
         }
         expect(details).toMatchObject({ delivery: 'stream', complete: false });

@@ -23,7 +23,8 @@ function columns(dialect: DialectName, n: string): Record<string, string> {
     username: `'user_' || ${pad}`,
     email: `'user_' || ${pad} || '@example.com'`,
     role,
-    profilePicture: `CASE WHEN ${n} % 4 = 0 THEN 'https://cdn.example.com/avatars/' || ${pad} || '.png' END`,
+    profilePicture:
+      `CASE WHEN ${n} % 4 = 0 ` + `THEN 'https://cdn.example.com/avatars/' || ${pad} || '.png' END`,
     bio:
       `CASE WHEN ${n} % 3 = 0 THEN 'Writes about "databases", O''Reilly books and C:\\temp' ` +
       `|| ${newline} || 'Second line 😀 for user ' || ${pad} END`,
@@ -47,7 +48,8 @@ export async function generateUsers(db: Database, rows: number): Promise<void> {
     const series =
       dialect === 'postgres'
         ? `generate_series(${start}, ${end}) AS s(n)`
-        : `(WITH RECURSIVE s(n) AS (SELECT ${start} UNION ALL SELECT n + 1 FROM s WHERE n < ${end}) SELECT n FROM s) AS s`;
+        : `(WITH RECURSIVE s(n) AS (SELECT ${start} UNION ALL ` +
+          `SELECT n + 1 FROM s WHERE n < ${end}) SELECT n FROM s) AS s`;
     await db.query(`INSERT INTO "User" (${names.join(', ')}) SELECT ${select} FROM ${series}`);
   }
   if (dialect === 'postgres') {

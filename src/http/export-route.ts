@@ -67,7 +67,7 @@ function booleanParameter(name: string, raw: string): boolean {
   throw badRequest(`${name} must be true or false, got ${quote(raw)}`, { field: name });
 }
 
-/** The options of `GET /export?format=…&entityTypes=A,B&filter={…}&includeSensitive=…&dialect=…`. */
+/** The options of `GET /export?format=…&entityTypes=A,B&filter={…}&includeSensitive=…`. */
 export function exportOptionsFromQuery(query: URLSearchParams): ExportOptions {
   for (const name of new Set(query.keys())) {
     if (!QUERY_PARAMETERS.includes(name)) {

@@ -115,11 +115,10 @@ function treeBatchSql(
   const where = [recordCondition(query.registry, entity, query.actor, params, 't0', query)];
   if (last) {
     const lastDepth = Number(last[DEPTH]);
-    const d1 = params.add(lastDepth);
-    const d2 = params.add(lastDepth);
-    where.push(
-      `(${depth} > ${d1} OR (${depth} = ${d2} AND ${pk('t0')} > ${params.add(last[entity.primaryKey])}))`,
-    );
+    const deeper = `${depth} > ${params.add(lastDepth)}`;
+    const sameDepth = `${depth} = ${params.add(lastDepth)}`;
+    const later = `${sameDepth} AND ${pk('t0')} > ${params.add(last[entity.primaryKey])}`;
+    where.push(`(${deeper} OR (${later}))`);
   }
 
   return (
