@@ -72,19 +72,25 @@ function describeDatabase(config: Config): string {
 }
 
 /** `export`: an export file for scripts and cron, with a progress bar on a terminal. */
+const EXPORT_OPTIONS = {
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'entity-types': { type: 'string' },
+  filter: { type: 'string' },
+  'include-sensitive': { type: 'boolean' },
+  dialect: { type: 'string' },
+  tenant: { type: 'string' },
+} as const;
+
 async function exportCommand(services: Services, args: string[], logger: Logger): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      format: { type: 'string' },
-      out: { type: 'string' },
-      'entity-types': { type: 'string' },
-      filter: { type: 'string' },
-      'include-sensitive': { type: 'boolean' },
-      dialect: { type: 'string' },
-      tenant: { type: 'string' },
-    },
-  });
+  let values: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof EXPORT_OPTIONS }>
+  >['values'];
+  try {
+    ({ values } = parseArgs({ args, options: EXPORT_OPTIONS }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
+  }
   const options: ExportOptions = {
     format: values.format,
     entityTypes: values['entity-types']?.split(',').map((name) => name.trim()),
