@@ -21,7 +21,7 @@ function quoteIdentifier(name: string): string {
 }
 
 function quoteText(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  return value.includes("'") ? `'${value.replace(/'/g, "''")}'` : `'${value}'`;
 }
 
 function integer(value: number): string {

@@ -36,11 +36,20 @@ export class SqlWriter implements ExportWriter {
     // Secrets are columns only when the records carry them.
     const fields = entity.fields.filter((field) => field.name in records[0]);
     const columns = fields.map((field) => l.identifier(field.name)).join(', ');
-    const rows = records.map(
-      (record) => `(${fields.map((f) => this.literal(f, record[f.name])).join(', ')})`,
-    );
+    const formats = fields.map((field) => this.formatter(field));
+    let text = `INSERT INTO ${l.identifier(entity.name)} (${columns}) VALUES\n`;
+    for (let i = 0; i < records.length; i++) {
+      let row = i === 0 ? '(' : ',\n(';
+      for (let j = 0; j < fields.length; j++) {
+        const value = records[i][fields[j].name];
+        row +=
+          (j === 0 ? '' : ', ') +
+          (value === null || value === undefined ? l.null : formats[j](value));
+      }
+      text += `${row})`;
+    }
 
-    return `INSERT INTO ${l.identifier(entity.name)} (${columns}) VALUES\n${rows.join(',\n')};\n`;
+    return `${text};\n`;
   }
 
   endType(): string {
@@ -51,21 +60,19 @@ export class SqlWriter implements ExportWriter {
     return '\nCOMMIT;\n';
   }
 
-  private literal(field: FieldInfo, value: unknown): string {
+  /** How a field's non-null values are written, chosen once per batch rather than per value. */
+  private formatter(field: FieldInfo): (value: unknown) => string {
     const l = this.literals;
-    if (value === null || value === undefined) {
-      return l.null;
-    }
     switch (field.kind) {
       case 'bool':
-        return l.boolean(value as boolean);
+        return (value) => l.boolean(value as boolean);
       case 'int':
       case 'timestamp':
-        return l.integer(value as number);
+        return (value) => l.integer(value as number);
       case 'json':
-        return l.text(JSON.stringify(value));
+        return (value) => l.text(JSON.stringify(value));
       default:
-        return l.text(String(value));
+        return (value) => l.text(String(value));
     }
   }
 }
