@@ -463,6 +463,51 @@ describe.each(DIALECTS)('export on %s', (dialect) => {
       }
     });
 
+    it('refuses an export beyond the ones it runs at once, until one has finished', async () => {
+      const big = 'z'.repeat(1024 * 1024);
+      for (let i = 0; i < 12; i++) {
+        await gw.sql(
+          `INSERT INTO "User" ("id", "username", "email", "role", "bio", "createdAt", ` +
+            `"isInstanceOwner", "firstLogin") VALUES (?, ?, ?, 'user', ?, 0, ?, ?)`,
+          [`busy-${i}`, `busy_${i}`, `busy${i}@example.com`, big, false, false],
+        );
+      }
+      gw.services.exports.maxRunning = 1;
+      let slow: http.ClientRequest | undefined;
+      try {
+        // A reader that takes one piece and then nothing holds its export open.
+        await new Promise<void>((resolve) => {
+          slow = http.get(
+            `${gw.origin}/export?entityTypes=User`,
+            { headers: { authorization: `Bearer ${gw.adminToken}` } },
+            (response) => response.once('data', () => (response.pause(), resolve())),
+          );
+        });
+        const before = await auditExports();
+        const refused = await get('/export?entityTypes=Workflow', gw.adminToken);
+        expect(refused.status).toBe(503);
+        expect(refused.headers.get('retry-after')).toBe('10');
+        expect((await refused.json()).errors[0]).toMatchObject({
+          extensions: { code: 'SERVICE_UNAVAILABLE' },
+          message:
+            'Too many exports at once: this gateway runs at most 1. Try again when one has finished',
+        });
+        expect(await auditExports()).toBe(before);
+
+        slow!.destroy();
+        let status = 503;
+        for (let tries = 0; tries < 100 && status === 503; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          status = (await get('/export?entityTypes=Workflow', gw.adminToken)).status;
+        }
+        expect(status).toBe(200);
+      } finally {
+        slow?.destroy();
+        gw.services.exports.maxRunning = 4;
+        await gw.sql(`DELETE FROM "User" WHERE "id" LIKE 'busy-%'`);
+      }
+    });
+
     it('answers GET only', async () => {
       const response = await fetch(`${gw.origin}/export`, { method: 'POST' });
       expect(response.status).toBe(400);

@@ -48,12 +48,12 @@ function responseWriter(res: ServerResponse) {
 /** An error as GraphQL answers it: `{ errors: [{ message, extensions: { code } }] }`. */
 function sendError(
   res: ServerResponse,
-  status: number,
+  http: { status: number; headers?: Record<string, string> },
   message: string,
   extensions: Record<string, unknown>,
 ): void {
   res
-    .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+    .writeHead(http.status, { ...http.headers, 'content-type': 'application/json; charset=utf-8' })
     .end(JSON.stringify({ errors: [{ message, extensions }] }));
 }
 
@@ -193,12 +193,14 @@ export function createExportRoute(services: Services) {
         return;
       }
       if (error instanceof GatewayError) {
-        const { http, ...extensions } = error.extensions as { http: { status: number } };
-        sendError(res, http.status, error.message, extensions);
+        const { http, ...extensions } = error.extensions as {
+          http: { status: number; headers?: Record<string, string> };
+        };
+        sendError(res, http, error.message, extensions);
         return;
       }
       logger.error({ err: error }, 'unexpected error');
-      sendError(res, 500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR' });
+      sendError(res, { status: 500 }, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR' });
     }
   };
 }

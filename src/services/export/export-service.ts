@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../../db/database';
 import { withReadSnapshot } from '../../db/read-snapshot';
-import { badRequest } from '../../errors';
+import { badRequest, GatewayError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { EntityRegistry } from '../../registry/entity-registry';
 import type { AuditService } from '../audit-service';
@@ -68,6 +68,12 @@ const WRITERS: Record<ExportFormat, () => ExportWriter> = {
 export class ExportService {
   /** Records read per query, and per INSERT statement in a SQL export. */
   batchSize = 1000;
+  /**
+   * Exports that may read at once. On PostgreSQL each holds a pooled connection for as long as
+   * its reader takes, so slow downloads must not take the whole pool.
+   */
+  maxRunning = 4;
+  private running = 0;
 
   constructor(
     private readonly db: Database,
@@ -100,6 +106,16 @@ export class ExportService {
     how: WriteOptions,
   ): Promise<ExportSummary> {
     const plan = this.plan(options);
+    if (this.running >= this.maxRunning) {
+      throw new GatewayError(
+        'SERVICE_UNAVAILABLE',
+        `Too many exports at once: this gateway runs at most ${this.maxRunning}. Try again ` +
+          'when one has finished',
+        {},
+        { 'retry-after': '10' },
+      );
+    }
+    this.running++;
     const started = Date.now();
     let summary: ExportSummary | undefined;
     let complete = false;
@@ -113,6 +129,7 @@ export class ExportService {
 
       return summary!;
     } finally {
+      this.running--;
       // The file has gone out already: a failure to record it is logged, not thrown.
       await this.record(actor, plan, summary, how.delivery, { complete, started }).catch(
         (error: unknown) =>
