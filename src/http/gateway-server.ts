@@ -7,6 +7,7 @@ import { ADMIN_LEVEL } from '../auth/levels';
 import { createRequestContext, type RequestContext, tokenOf } from '../auth/request-context';
 import type { GatewayError } from '../errors';
 import type { Services } from '../services';
+import { createExportRoute } from './export-route';
 import { handleHealthRoutes } from './health-routes';
 import { maskedErrors } from './masked-errors';
 import { useIntrospectionGuard } from './plugins/use-introspection-guard';
@@ -120,6 +121,7 @@ export async function startGatewayServer(
   const { config, logger } = services;
   const rateLimits = new RateLimits(config, await openRateLimitStore(config, services.db, logger));
   const yoga = createGraphQLHandler(services, schema, rateLimits);
+  const exportRoute = createExportRoute(services);
   let draining = false;
   const health = {
     db: services.db,
@@ -138,6 +140,10 @@ export async function startGatewayServer(
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {
       res.writeHead(302, { location: '/graphql' }).end();
+      return;
+    }
+    if (path === '/export' || path.startsWith('/export/')) {
+      await exportRoute(req, res);
       return;
     }
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET') && !isMultipart(req)) {

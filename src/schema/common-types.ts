@@ -32,6 +32,14 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
     },
   });
 
+  const SqlDialectRef = builder.enumType('SqlDialect', {
+    description: 'The SQL dialects the gateway speaks.',
+    values: {
+      SQLITE: { value: 'SQLITE' as const, description: 'SQLite.' },
+      POSTGRES: { value: 'POSTGRES' as const, description: 'PostgreSQL.' },
+    },
+  });
+
   const PaginationRef = builder.objectRef<Pagination>('Pagination').implement({
     description: 'Where a page sits among all matching records.',
     fields: (t) => ({
@@ -159,6 +167,7 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
   return {
     EntityType,
     SortOrder: SortOrderRef,
+    SqlDialect: SqlDialectRef,
     Pagination: PaginationRef,
     EntityCount: EntityCountRef,
     DeleteResult: DeleteResultRef,

@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import type { EntityRegistry } from '../registry/entity-registry';
 import { createBuilder } from './builder';
 import { addCommonTypes } from './common-types';
+import { addExportFields } from './export-fields';
 import { addGenericEntityFields } from './generic-entities';
 import { addScalars } from './scalars';
 import { addSessionFields } from './session-fields';
@@ -20,6 +21,7 @@ export function buildSchema(registry: EntityRegistry): GraphQLSchema {
   const objects = addTypedEntityFields(builder, registry, common);
   addSessionFields(builder, objects.get('User')!);
   addStatsFields(builder, common);
+  addExportFields(builder, common);
 
   return builder.toSchema({ sortSchema: false });
 }

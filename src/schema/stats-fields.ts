@@ -1,4 +1,3 @@
-import type { DialectName } from '../config';
 import type { DatabaseStats, TableStats } from '../services/stats/database-stats';
 import type { IndexIssue, SqliteFileFigures } from '../services/stats/dialect-figures';
 import type { DiskSpace } from '../services/stats/disk-space';
@@ -18,13 +17,7 @@ const orNull = (bytes: number | null) => (bytes === null ? null : formatBytes(by
 
 /** databaseStats: figures for an administrator's health dashboard, read from the database. */
 export function addStatsFields(builder: Builder, common: CommonTypes) {
-  const SqlDialect = builder.enumType('SqlDialect', {
-    description: 'The SQL dialects the gateway speaks.',
-    values: {
-      SQLITE: { value: 'sqlite' as DialectName, description: 'SQLite.' },
-      POSTGRES: { value: 'postgres' as DialectName, description: 'PostgreSQL.' },
-    },
-  });
+  const { SqlDialect } = common;
 
   const HealthRef = builder.enumType('Health', {
     description: 'How a figure stands against its thresholds.',
@@ -245,7 +238,7 @@ export function addStatsFields(builder: Builder, common: CommonTypes) {
         nullable: false,
         type: SqlDialect,
         description: 'The database the gateway administers.',
-        resolve: (s) => s.dialect,
+        resolve: (s) => (s.dialect === 'sqlite' ? 'SQLITE' : 'POSTGRES'),
       }),
       version: t.exposeString('version', {
         nullable: false,

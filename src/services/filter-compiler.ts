@@ -28,7 +28,6 @@ const COMBINATORS = ['and', 'or', 'not'] as const;
 /** Bounds on a filter, so that no filter can exhaust the parser of either database. */
 export const FILTER_LIMITS = { depth: 8, conditions: 100, listValues: 1000, searchLength: 200 };
 const TEXT_KINDS = new Set(['id', 'string', 'text', 'enum']);
-const ORDERED_KINDS = new Set(['id', 'string', 'text', 'enum', 'int', 'timestamp']);
 
 /** The operators that make sense for a field of this kind. */
 export function operatorsFor(field: FieldInfo): FilterOperator[] {

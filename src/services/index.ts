@@ -6,6 +6,7 @@ import type { EntityRegistry } from '../registry/entity-registry';
 import { AuditService } from './audit-service';
 import { EntityService } from './entity-service';
 import { StatsService } from './stats/stats-service';
+import { ExportService } from './export/export-service';
 
 /** Everything a request can call, built once per process. */
 export interface Services {
@@ -17,6 +18,7 @@ export interface Services {
   entities: EntityService;
   sessions: SessionService;
   stats: StatsService;
+  exports: ExportService;
 }
 
 export function createServices(
@@ -29,6 +31,7 @@ export function createServices(
   const entities = new EntityService(db, registry, audit);
   const sessions = new SessionService(db, registry, entities, audit, config.sessionTtlHours);
   const stats = new StatsService(db, registry, config.statsCacheSeconds, logger);
+  const exports = new ExportService(db, registry, audit, logger);
 
-  return { config, logger, db, registry, audit, entities, sessions, stats };
+  return { config, logger, db, registry, audit, entities, sessions, stats, exports };
 }
