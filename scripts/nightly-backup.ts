@@ -1,22 +1,26 @@
 /**
- * The nightly backup: logs in, fetches the backup and writes it to a file, sending every
- * operation by its persisted hash alone and never a document's text, so it also runs against a
- * gateway with PERSISTED_OPERATIONS_ONLY=true. The file is written whole or not at all.
+ * The nightly backup: logs in, asks for an export of the whole database and streams its
+ * single-use download link to a file, sending every operation by its persisted hash alone and
+ * never a document's text, so it also runs against a gateway with PERSISTED_OPERATIONS_ONLY=true.
+ * The file is written whole or not at all.
  *
- *   GATEWAY_PASSWORD=... npx tsx scripts/nightly-backup.ts [--out FILE]
+ *   GATEWAY_PASSWORD=... npx tsx scripts/nightly-backup.ts [--out FILE] [--format JSON|YAML|SQL]
  *
  * From cron, every night at 02:30:
  *   30 2 * * * cd /srv/gateway && GATEWAY_PASSWORD=... npx tsx scripts/nightly-backup.ts
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
+  ExportFormat,
   LoginDocument,
   LogoutDocument,
   NightlyBackupDocument,
-  type UserFieldsFragment,
 } from '../operations/generated/graphql';
 import { persistedHash, scriptSettings } from './script-settings';
 
@@ -46,26 +50,37 @@ function persistedSender(url: string, token: () => string | null): Send {
   };
 }
 
-/** The backup file: every user, a page at a time, in the shape of an export file. */
-async function fetchBackup(send: Send): Promise<{ content: string; count: number }> {
-  const users: Array<Omit<UserFieldsFragment, '__typename'>> = [];
-  for (let page = 0; ; page++) {
-    const data = await send(NightlyBackupDocument, { page });
-    users.push(...(data.users?.records ?? []).map(({ __typename, ...user }) => user));
-    if (!data.users?.pagination?.hasMore) {
-      break;
-    }
+/** Streams the export behind a download link into `out`, through `out.partial`. */
+async function download(url: string, out: string): Promise<void> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) {
+    throw new Error(`${response.status}: the download link gave no file`);
   }
-  const file = { exportedAt: Date.now(), entities: { User: users } };
-
-  return { content: `${JSON.stringify(file, null, 2)}\n`, count: users.length };
+  await mkdir(dirname(out), { recursive: true });
+  try {
+    await pipeline(Readable.fromWeb(response.body as never), createWriteStream(`${out}.partial`));
+  } catch (error) {
+    await rm(`${out}.partial`, { force: true });
+    throw error;
+  }
+  await rename(`${out}.partial`, out);
 }
 
+const EXTENSIONS: Record<ExportFormat, string> = { JSON: 'json', YAML: 'yml', SQL: 'sql' };
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, format: { type: 'string', default: 'JSON' } },
+  });
+  const format = values.format as ExportFormat;
+  if (!(format in EXTENSIONS)) {
+    throw new Error(
+      `--format must be one of ${Object.keys(EXTENSIONS).join(', ')}, got '${format}'`,
+    );
+  }
   const settings = scriptSettings();
-  const out =
-    values.out ?? join('backups', `metabuilder-${new Date().toISOString().slice(0, 10)}.json`);
+  const day = new Date().toISOString().slice(0, 10);
+  const out = values.out ?? join('backups', `metabuilder-${day}.${EXTENSIONS[format]}`);
   let token: string | null = null;
   const send = persistedSender(settings.url, () => token);
 
@@ -75,11 +90,13 @@ async function main(): Promise<void> {
   });
   token = login.login?.token ?? null;
   try {
-    const backup = await fetchBackup(send);
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(`${out}.partial`, backup.content);
-    await rename(`${out}.partial`, out);
-    console.log(`wrote ${backup.count} records to ${out}`);
+    const { exportDatabase } = await send(NightlyBackupDocument, { format });
+    if (!exportDatabase.downloadUrl) {
+      throw new Error('the export came without a download link');
+    }
+    await download(exportDatabase.downloadUrl, out);
+    const count = exportDatabase.counts.reduce((sum, c) => sum + c.count, 0);
+    console.log(`wrote ${count} records to ${out}`);
   } finally {
     await send(LogoutDocument, {});
   }
