@@ -1,7 +1,8 @@
 import type { EntityRegistry } from '../registry/entity-registry';
 import type { EntityRecord } from '../registry/record-codec';
-import type { RecordPage } from '../services/entity-service';
+import type { LazyRecordPage } from '../services/entity-service';
 import { ADMIN, type Builder } from './builder';
+import { selectsField } from './selects-field';
 import type { CommonTypes } from './common-types';
 
 /** The generic browser: any entity type, records as JSON, for generic admin screens. */
@@ -10,7 +11,7 @@ export function addGenericEntityFields(
   registry: EntityRegistry,
   common: CommonTypes,
 ) {
-  const EntityPage = builder.objectRef<RecordPage>('EntityPage').implement({
+  const EntityPage = builder.objectRef<LazyRecordPage>('EntityPage').implement({
     description: 'A page of records of one entity type, as JSON objects.',
     fields: (t) => ({
       entityType: t.field({ type: common.EntityType, resolve: (p) => p.entity.name }),
@@ -19,7 +20,7 @@ export function addGenericEntityFields(
         description: 'The records, each an object of field values (secrets left out).',
         resolve: (p) => p.records,
       }),
-      pagination: t.field({ type: common.Pagination, resolve: (p) => p.pagination }),
+      pagination: t.field({ type: common.Pagination, resolve: (p) => p.pagination() }),
       schema: t.field({
         type: common.EntityTypeInfo,
         description: 'The entity type, to render the records without another request.',
@@ -57,16 +58,21 @@ export function addGenericEntityFields(
           description: 'A case-insensitive substring looked for in the text fields.',
         }),
       },
-      resolve: (_root, args, ctx) =>
-        ctx.services.entities.list(ctx.actor, args.entityType, {
-          page: args.page ?? 0,
-          limit: args.limit ?? 20,
-          sort: args.sortBy
-            ? [{ field: args.sortBy, order: args.order ?? 'ASC' }]
-            : [{ field: registry.get(args.entityType).primaryKey, order: args.order ?? 'ASC' }],
-          filter: args.filter,
-          search: args.search,
-        }),
+      resolve: (_root, args, ctx, info) =>
+        ctx.services.entities.listPage(
+          ctx.actor,
+          args.entityType,
+          {
+            page: args.page ?? 0,
+            limit: args.limit ?? 20,
+            sort: args.sortBy
+              ? [{ field: args.sortBy, order: args.order ?? 'ASC' }]
+              : [{ field: registry.get(args.entityType).primaryKey, order: args.order ?? 'ASC' }],
+            filter: args.filter,
+            search: args.search,
+          },
+          selectsField(info, 'pagination'),
+        ),
     }),
     entity: t.field({
       type: 'JSON',

@@ -53,6 +53,13 @@ export interface RecordPage {
   pagination: Pagination;
 }
 
+/** A page whose totals are counted when first asked for. */
+export interface LazyRecordPage {
+  entity: EntityInfo;
+  records: EntityRecord[];
+  pagination: () => Promise<Pagination>;
+}
+
 export interface EntityCount {
   entityType: string;
   count: number;
@@ -93,6 +100,39 @@ export class EntityService {
 
   /** A page of records with its totals. */
   async list(actor: Actor, typeName: string, options: ListOptions): Promise<RecordPage> {
+    const query = this.listQuery(actor, typeName, options);
+    const [rows, total] = await Promise.all([query.rows(), query.total()]);
+
+    return { entity: query.entity, records: rows, pagination: query.paginate(total) };
+  }
+
+  /**
+   * A page of records whose totals are counted along with it when `countNow`, and otherwise
+   * only when `pagination()` is first called: a list that shows no totals costs one statement,
+   * not two, and no count of the whole table.
+   */
+  async listPage(
+    actor: Actor,
+    typeName: string,
+    options: ListOptions,
+    countNow: boolean,
+  ): Promise<LazyRecordPage> {
+    const query = this.listQuery(actor, typeName, options);
+    const [records, counted] = await Promise.all([
+      query.rows(),
+      countNow ? query.total().then(query.paginate) : undefined,
+    ]);
+    let pagination = counted ? Promise.resolve(counted) : undefined;
+
+    return {
+      entity: query.entity,
+      records,
+      pagination: () => (pagination ??= query.total().then(query.paginate)),
+    };
+  }
+
+  /** Checks the options of a list and prepares its two statements: the page and the count. */
+  private listQuery(actor: Actor, typeName: string, options: ListOptions) {
     const entity = this.registry.get(typeName);
     const page = options.page ?? 0;
     const limit = options.limit ?? 20;
@@ -114,25 +154,28 @@ export class EntityService {
     const rowsSql =
       `SELECT ${selectList(params, entity, 't0')} FROM ${from} WHERE ${where} ` +
       `ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${page * limit}`;
-    const [rows, counted] = await Promise.all([
-      this.db.query(rowsSql, params.values),
-      this.db.query<{ total: number }>(
-        `SELECT COUNT(*) AS total FROM ${from} WHERE ${where}`,
-        params.values,
-      ),
-    ]);
-    const total = Number(counted[0]?.total ?? 0);
 
     return {
       entity,
-      records: rows.map((row) => decodeRecord(this.db.dialect, entity, row)),
-      pagination: {
+      rows: async () =>
+        (await this.db.query(rowsSql, params.values)).map((row) =>
+          decodeRecord(this.db.dialect, entity, row),
+        ),
+      total: async () => {
+        const [counted] = await this.db.query<{ total: number }>(
+          `SELECT COUNT(*) AS total FROM ${from} WHERE ${where}`,
+          params.values,
+        );
+
+        return Number(counted?.total ?? 0);
+      },
+      paginate: (total: number): Pagination => ({
         page,
         limit,
         total,
         totalPages: Math.ceil(total / limit),
         hasMore: (page + 1) * limit < total,
-      },
+      }),
     };
   }
 
@@ -153,6 +196,12 @@ export class EntityService {
         }
         if (key.order !== 'ASC' && key.order !== 'DESC') {
           throw badRequest(unknownChoice('sort order', String(key.order), ['ASC', 'DESC']));
+        }
+        // Nulls sort first going up and last going down, on both dialects. A field that holds
+        // no null needs no such clause, and without it PostgreSQL can read the order from an
+        // index (a primary key) instead of sorting the whole table.
+        if (!field.nullable) {
+          return `${this.db.dialect.quote(field.name)} ${key.order}`;
         }
         const nulls = key.order === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST';
 
