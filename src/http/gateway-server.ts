@@ -6,6 +6,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createRequestContext, type RequestContext } from '../auth/request-context';
 import type { Services } from '../services';
 import { maskedErrors } from './masked-errors';
+import { useRequestBodyLimit } from './plugins/use-request-body-limit';
 import { useSessionCookie } from './plugins/use-session-cookie';
 
 interface NodeServerContext {
@@ -42,7 +43,9 @@ export function createGraphQLHandler(services: Services, schema: GraphQLSchema) 
     },
     context: ({ request, req }) =>
       createRequestContext(services, request.headers, req?.socket.remoteAddress ?? null),
-    plugins: [useSessionCookie()],
+    // The body limit replaces yoga's own, which streams every body through a byte counter.
+    maxRequestBodySize: false,
+    plugins: [useSessionCookie(), useRequestBodyLimit()],
   });
 }
 
