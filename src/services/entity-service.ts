@@ -100,16 +100,15 @@ export class EntityService {
 
   /** A page of records with its totals. */
   async list(actor: Actor, typeName: string, options: ListOptions): Promise<RecordPage> {
-    const query = this.listQuery(actor, typeName, options);
-    const [rows, total] = await Promise.all([query.rows(), query.total()]);
+    const page = await this.listPage(actor, typeName, options, true);
 
-    return { entity: query.entity, records: rows, pagination: query.paginate(total) };
+    return { entity: page.entity, records: page.records, pagination: await page.pagination() };
   }
 
   /**
-   * A page of records whose totals are counted along with it when `countNow`, and otherwise
-   * only when `pagination()` is first called: a list that shows no totals costs one statement,
-   * not two, and no count of the whole table.
+   * A page of records whose totals are counted in the same statement when `countNow`, and
+   * otherwise only when `pagination()` is first called: a list that shows no totals costs no
+   * count of the whole table.
    */
   async listPage(
     actor: Actor,
@@ -118,11 +117,8 @@ export class EntityService {
     countNow: boolean,
   ): Promise<LazyRecordPage> {
     const query = this.listQuery(actor, typeName, options);
-    const [records, counted] = await Promise.all([
-      query.rows(),
-      countNow ? query.total().then(query.paginate) : undefined,
-    ]);
-    let pagination = counted ? Promise.resolve(counted) : undefined;
+    const { records, total } = await query.rows(countNow);
+    let pagination = total === undefined ? undefined : Promise.resolve(query.paginate(total));
 
     return {
       entity: query.entity,
@@ -131,7 +127,7 @@ export class EntityService {
     };
   }
 
-  /** Checks the options of a list and prepares its two statements: the page and the count. */
+  /** Checks the options of a list and prepares its statements: the page, and the count. */
   private listQuery(actor: Actor, typeName: string, options: ListOptions) {
     const entity = this.registry.get(typeName);
     const page = options.page ?? 0;
@@ -147,34 +143,55 @@ export class EntityService {
       });
     }
     const orderBy = this.orderBy(entity, options.sort ?? []);
+    const dialect = this.db.dialect;
 
-    const params = new SqlParams(this.db.dialect);
-    const where = recordCondition(this.registry, entity, actor, params, 't0', options);
-    const from = fromTable(params, entity, 't0');
-    const rowsSql =
-      `SELECT ${selectList(params, entity, 't0')} FROM ${from} WHERE ${where} ` +
-      `ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${page * limit}`;
+    // Each statement gets its own parameters, in the order their placeholders appear in it.
+    const where = (params: SqlParams, alias: string) =>
+      `FROM ${fromTable(params, entity, alias)} ` +
+      `WHERE ${recordCondition(this.registry, entity, actor, params, alias, options)}`;
+    const statement = (withTotal: boolean) => {
+      const params = new SqlParams(dialect);
+      const total = withTotal ? `, (SELECT COUNT(*) ${where(params, 'c0')}) AS "__total"` : '';
+      const sql =
+        `SELECT ${selectList(params, entity, 't0')}${total} ${where(params, 't0')} ` +
+        `ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${page * limit}`;
+
+      return { sql, values: params.values };
+    };
+    const countParams = new SqlParams(dialect);
+    const countSql = `SELECT COUNT(*) AS total ${where(countParams, 't0')}`;
+    const pageOnly = statement(false);
+    const pageAndTotal = statement(true);
+    const total = async () => {
+      const [row] = await this.db.query<{ total: number }>(countSql, countParams.values);
+
+      return Number(row?.total ?? 0);
+    };
 
     return {
       entity,
-      rows: async () =>
-        (await this.db.query(rowsSql, params.values)).map((row) =>
-          decodeRecord(this.db.dialect, entity, row),
-        ),
-      total: async () => {
-        const [counted] = await this.db.query<{ total: number }>(
-          `SELECT COUNT(*) AS total FROM ${from} WHERE ${where}`,
-          params.values,
-        );
+      /**
+       * The records of the page and, with `withTotal`, the count of all matching records, read
+       * by the same statement. A page past the end has no row to carry the count, which is
+       * then asked for on its own.
+       */
+      rows: async (withTotal: boolean) => {
+        const { sql, values } = withTotal ? pageAndTotal : pageOnly;
+        const rows = await this.db.query(sql, values);
+        const records = rows.map((row) => decodeRecord(dialect, entity, row));
+        if (!withTotal) {
+          return { records };
+        }
 
-        return Number(counted?.total ?? 0);
+        return { records, total: rows.length > 0 ? Number(rows[0].__total) : await total() };
       },
-      paginate: (total: number): Pagination => ({
+      total,
+      paginate: (counted: number): Pagination => ({
         page,
         limit,
-        total,
-        totalPages: Math.ceil(total / limit),
-        hasMore: (page + 1) * limit < total,
+        total: counted,
+        totalPages: Math.ceil(counted / limit),
+        hasMore: (page + 1) * limit < counted,
       }),
     };
   }
