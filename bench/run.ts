@@ -10,11 +10,28 @@ import { describeMachine } from './lib/machine';
 import { num, table } from './lib/markdown';
 import { startPostGraphile } from './lib/postgraphile-server';
 import { runCommand } from './lib/run-command';
-import { runReadBenchmarks } from './read/run-read';
+import {
+  deepPages,
+  requestOverhead,
+  runReadBenchmarks,
+  sqliteReads,
+  statementCounts,
+} from './read/run-read';
 import { runStatsBenchmarks } from './stats/run-stats';
 import { runWriteBenchmarks } from './write/run-write';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
+
+/** The parts of a run, in order; `--only` picks some of them by name. */
+const BENCH_PARTS: Array<[string, (context: BenchContext) => Promise<BenchReport>]> = [
+  ['read', runReadBenchmarks],
+  ['overhead', requestOverhead],
+  ['deep-pages', deepPages],
+  ['statements', statementCounts],
+  ['sqlite-read', sqliteReads],
+  ['stats', runStatsBenchmarks],
+  ['write', runWriteBenchmarks],
+];
 
 /** Loads one size of data, starts the three servers over it and runs every benchmark of ours. */
 async function benchSize(options: BenchOptions, databases: BenchDatabases): Promise<BenchReport> {
@@ -24,11 +41,10 @@ async function benchSize(options: BenchOptions, databases: BenchDatabases): Prom
   const context: BenchContext = { options, databases, gateway, postgraphile, sqliteGateway, log };
   try {
     const report: BenchReport = { sections: [], targets: [] };
-    for (const [name, run] of [
-      ['read path', runReadBenchmarks],
-      ['statistics', runStatsBenchmarks],
-      ['write path', runWriteBenchmarks],
-    ] as const) {
+    for (const [name, run] of BENCH_PARTS) {
+      if (options.only && !options.only.includes(name)) {
+        continue;
+      }
       log(`${num(databases.rows)} rows: ${name}`);
       const part = await run(context);
       report.sections.push(...part.sections);
@@ -106,6 +122,11 @@ function renderResults(
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
+  const names = BENCH_PARTS.map(([name]) => name);
+  const unknown = options.only?.filter((name) => !names.includes(name)) ?? [];
+  if (unknown.length > 0) {
+    throw new Error(`Unknown part '${unknown[0]}' for --only. Parts: ${names.join(', ')}`);
+  }
   ensureBenchModules();
   const machine = await describeMachine();
   const reports: Array<{ databases: BenchDatabases; report: BenchReport }> = [];
@@ -115,11 +136,13 @@ async function main(): Promise<void> {
     const databases = await prepareDatabases(rows, options.sqlite);
     try {
       reports.push({ databases, report: await benchSize(options, databases) });
-      if (index === options.sizes.length - 1) {
+      if (index === options.sizes.length - 1 && !options.only) {
         others = await otherBenchmarks(options, databases);
       }
     } finally {
-      await dropDatabases(databases);
+      if (!options.keep) {
+        await dropDatabases(databases);
+      }
     }
   }
 

@@ -22,7 +22,7 @@ describe.each(DIALECTS)('lists and their totals on %s', (dialect) => {
   };
   const counting = (sql: string[]) => sql.filter((text) => /COUNT\(\*\)/i.test(text));
 
-  it('counts the records only when the request asks for pagination, in the same statement', async () => {
+  it('counts the records only when asked for pagination, in the same statement', async () => {
     const bare = await statements('{ users(limit: 2) { records { username } } }');
     const counted = await statements(
       '{ users(limit: 2) { records { username } pagination { total hasMore } } }',
@@ -44,7 +44,8 @@ describe.each(DIALECTS)('lists and their totals on %s', (dialect) => {
 
   it('still gives the total of a page past the end, which has no row to carry it', async () => {
     const { data } = await statements(
-      '{ users(page: 1000, limit: 5, filter: { role: { eq: admin } }) { records { id } pagination { total page hasMore } } }',
+      `{ users(page: 1000, limit: 5, filter: { role: { eq: admin } }) {
+          records { id } pagination { total page hasMore } } }`,
     );
     const admins = dataOf(
       await gw.gql(

@@ -34,7 +34,9 @@ export function keyOf(table: number, index: number): string {
   const b = hex8(hash(index * 4 + table + 0x40000000));
   const c = hex8(index);
 
-  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-8${c.slice(0, 3)}-${c.slice(3)}${hex8(hash(table)).slice(0, 7)}`;
+  const tail = `${c.slice(3)}${hex8(hash(table)).slice(0, 7)}`;
+
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-8${c.slice(0, 3)}-${tail}`;
 }
 
 const USER = 0;

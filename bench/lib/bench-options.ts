@@ -17,6 +17,10 @@ export interface BenchOptions {
   /** Also load and measure the SQLite file. */
   sqlite: boolean;
   out: string;
+  /** Names of the parts to run; all when undefined. */
+  only?: string[];
+  /** Keep the databases after the run, to look into them. */
+  keep: boolean;
 }
 
 const USAGE = `Usage: npm run bench [-- options]
@@ -26,7 +30,10 @@ const USAGE = `Usage: npm run bench [-- options]
   --seconds S        seconds per figure (default 5, quick 1)
   --concurrency C,.. autocannon connections for reads (default 1,10,50)
   --no-sqlite        skip the SQLite figures
-  --out FILE         where the markdown goes (default bench/RESULTS.md)`;
+  --out FILE         where the markdown goes (default bench/RESULTS.md)
+  --only PART,...    run only these parts: read, overhead, deep-pages, statements, sqlite-read,
+                     stats, write
+  --keep             keep the benchmark databases afterwards`;
 
 function numbers(raw: string, name: string): number[] {
   const values = raw.split(',').map((part) => Number(part.replace(/_/g, '')));
@@ -48,6 +55,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       concurrency: { type: 'string' },
       'no-sqlite': { type: 'boolean', default: false },
       out: { type: 'string' },
+      only: { type: 'string' },
+      keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -70,5 +79,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     samples: quick ? 5 : 20,
     sqlite: !values['no-sqlite'],
     out: values.out ?? 'bench/RESULTS.md',
+    only: values.only?.split(','),
+    keep: values.keep ?? false,
   };
 }

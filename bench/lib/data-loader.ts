@@ -99,7 +99,8 @@ export async function loadSqlite(path: string, tables: TableData[], rows: number
   await pipeInto('sqlite3', ['-bail', path], async (stdin) => {
     await write(stdin, 'PRAGMA journal_mode = WAL;\nPRAGMA synchronous = OFF;\nBEGIN;\n');
     for (const data of tables) {
-      const head = `INSERT INTO ${quoted(data.table)} (${data.columns.map(quoted).join(', ')}) VALUES\n`;
+      const columns = data.columns.map(quoted).join(', ');
+      const head = `INSERT INTO ${quoted(data.table)} (${columns}) VALUES\n`;
       for (let start = 0; start < rows; start += CHUNK) {
         const values: string[] = [];
         for (let i = start; i < Math.min(rows, start + CHUNK); i++) {

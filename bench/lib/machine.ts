@@ -10,12 +10,13 @@ export async function describeMachine(): Promise<string[]> {
   );
   const sqlite = await runCommand('sqlite3', ['--version']).catch(() => 'not installed');
 
+  const memory = `${(totalmem() / 2 ** 30).toFixed(1)} GiB memory`;
+  const load = loadavg().map((l) => l.toFixed(2));
+
   return [
     `date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `machine: ${availableParallelism()} cores (nproc), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${cpus()[0]?.model ?? 'unknown CPU'}`,
-    `load average at start: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(', ')} (the machine is shared)`,
-    `Node ${process.version}, PostgreSQL ${pg.server_version}, SQLite ${sqlite.split(' ')[0].trim()}`,
+    `machine: ${availableParallelism()} cores (nproc), ${memory}, ${cpus()[0]?.model ?? 'unknown CPU'}`,
+    `load average at start: ${load.join(', ')} (the machine is shared)`,
+    `Node ${process.version}, PostgreSQL ${pg.server_version}, SQLite ${sqlite.split(' ')[0]}`,
   ];
 }

@@ -125,7 +125,8 @@ export async function runWriteBenchmarks(context: BenchContext): Promise<BenchRe
           ) +
           '\n\nPostGraphile runs `createUser` and `updateUserById`: one INSERT or UPDATE each. ' +
           'The gateway validates the record, checks the unique fields and references, writes in ' +
-          'a transaction with an audit record and reads the record back; no target is set for writes.',
+          'a transaction with an audit record and reads the record back. No target is set ' +
+          'for writes.',
       },
     ],
     targets: [],
