@@ -1,7 +1,8 @@
 import type { EntityRegistry } from '../registry/entity-registry';
 import type { EntityRecord } from '../registry/record-codec';
-import type { RecordPage } from '../services/entity-service';
+import type { LazyRecordPage } from '../services/entity-service';
 import { ADMIN, type Builder } from './builder';
+import { selectsField } from './selects-field';
 import type { CommonTypes } from './common-types';
 
 /** The generic browser: any entity type, records as JSON, for generic admin screens. */
@@ -10,7 +11,7 @@ export function addGenericEntityFields(
   registry: EntityRegistry,
   common: CommonTypes,
 ) {
-  const EntityPage = builder.objectRef<RecordPage>('EntityPage').implement({
+  const EntityPage = builder.objectRef<LazyRecordPage>('EntityPage').implement({
     description: 'A page of records of one entity type, as JSON objects.',
     fields: (t) => ({
       entityType: t.field({
@@ -26,7 +27,7 @@ export function addGenericEntityFields(
       pagination: t.field({
         type: common.Pagination,
         description: 'Where this page sits among all matching records.',
-        resolve: (p) => p.pagination,
+        resolve: (p) => p.pagination(),
       }),
       schema: t.field({
         type: common.EntityTypeInfo,
@@ -73,17 +74,22 @@ export function addGenericEntityFields(
           description: 'A case-insensitive substring looked for in the text fields.',
         }),
       },
-      resolve: (_root, args, ctx) =>
-        ctx.services.entities.list(ctx.actor, args.entityType, {
-          page: args.page ?? 0,
-          limit: args.limit ?? 20,
-          sort:
-            typeof args.sortBy === 'string'
-              ? [{ field: args.sortBy, order: args.order ?? 'ASC' }]
-              : [{ field: registry.get(args.entityType).primaryKey, order: args.order ?? 'ASC' }],
-          filter: args.filter,
-          search: args.search,
-        }),
+      resolve: (_root, args, ctx, info) =>
+        ctx.services.entities.listPage(
+          ctx.actor,
+          args.entityType,
+          {
+            page: args.page ?? 0,
+            limit: args.limit ?? 20,
+            sort:
+              typeof args.sortBy === 'string'
+                ? [{ field: args.sortBy, order: args.order ?? 'ASC' }]
+                : [{ field: registry.get(args.entityType).primaryKey, order: args.order ?? 'ASC' }],
+            filter: args.filter,
+            search: args.search,
+          },
+          selectsField(info, 'pagination'),
+        ),
     }),
     entity: t.field({
       type: 'JSON',

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { EntityInfo, FieldInfo, FieldKind } from '../registry/entity-info';
 import type { EntityRegistry } from '../registry/entity-registry';
 import type { EntityRecord } from '../registry/record-codec';
@@ -5,6 +6,7 @@ import type { Pagination, SortOrder } from '../services/entity-service';
 import { operatorsFor } from '../services/filter-compiler';
 import { ADMIN, type Builder } from './builder';
 import { type CommonTypes, GRAPHQL_SCALAR } from './common-types';
+import { selectsField } from './selects-field';
 import type { RecordRef } from './session-fields';
 
 // The typed API is generated from the registry at start, so its type names are only known at run
@@ -15,7 +17,7 @@ type AnyFieldBuilder = any;
 
 interface TypedPage {
   records: EntityRecord[];
-  pagination: Pagination;
+  pagination: () => Promise<Pagination>;
 }
 
 const lowerFirst = (name: string) => name[0].toLowerCase() + name.slice(1);
@@ -148,7 +150,7 @@ export function addTypedEntityFields(
         pagination: t.field({
           type: common.Pagination,
           description: 'Where this page sits among all matching records.',
-          resolve: (p) => p.pagination,
+          resolve: (p) => p.pagination(),
         }),
       }),
     });
@@ -214,14 +216,19 @@ export function addTypedEntityFields(
             description: `A case-insensitive substring looked for in ${entity.searchFields.join(', ') || 'no field'}.`,
           }),
         },
-        resolve: (_root: unknown, args: any, ctx: any) =>
-          ctx.services.entities.list(ctx.actor, entity.name, {
-            page: args.page ?? 0,
-            limit: args.limit ?? 20,
-            sort: args.orderBy ?? [],
-            filter: args.filter,
-            search: args.search,
-          }),
+        resolve: (_root: unknown, args: any, ctx: any, info: GraphQLResolveInfo) =>
+          ctx.services.entities.listPage(
+            ctx.actor,
+            entity.name,
+            {
+              page: args.page ?? 0,
+              limit: args.limit ?? 20,
+              sort: args.orderBy ?? [],
+              filter: args.filter,
+              search: args.search,
+            },
+            selectsField(info, 'pagination'),
+          ),
       }),
       [`${single}ById`]: t.field({
         type: object,
