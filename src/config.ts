@@ -21,6 +21,8 @@ export interface Config {
   rateLimitWritesPerMinute: number;
   rateLimitStore: string;
   maxUploadBytes: number;
+  /** Files one multipart request may carry. */
+  maxUploadFiles: number;
   corsOrigins: string[];
   /** Marks the session cookie Secure: set when the gateway is served over HTTPS. */
   secureCookies: boolean;
@@ -129,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 50, 1),
     rateLimitStore,
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 104857600, 1),
+    maxUploadFiles: integer(env, 'MAX_UPLOAD_FILES', 1, 1),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

@@ -52,6 +52,8 @@ export interface TestGateway {
   login(username: string, password?: string): Promise<string>;
   /** Runs SQL on the gateway's database directly (`?` placeholders), to check what a request did. */
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Every row of every table, ordered by primary key: compare two to prove nothing changed. */
+  snapshot(): Promise<Record<string, unknown[]>>;
   close(): Promise<void>;
 }
 
@@ -112,6 +114,8 @@ export async function startTestGateway(
   const gql: TestGateway['gql'] = async (query, variables, requestOptions = {}) => {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
+      // What Apollo Client and urql send: request errors then come back as HTTP 400.
+      accept: 'application/graphql-response+json, application/json;q=0.9',
       ...requestOptions.headers,
     };
     if (requestOptions.token) {
@@ -156,6 +160,16 @@ export async function startTestGateway(
       const sql = dialect === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text;
 
       return services.db.query(sql, params);
+    },
+    snapshot: async () => {
+      const tables: Record<string, unknown[]> = {};
+      for (const entity of services.registry.entities) {
+        tables[entity.name] = await services.db.query(
+          `SELECT * FROM "${entity.name}" ORDER BY "${entity.primaryKey}"`,
+        );
+      }
+
+      return tables;
     },
     close: async () => {
       await server.close();

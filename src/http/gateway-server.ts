@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createRequestContext, type RequestContext } from '../auth/request-context';
 import type { Services } from '../services';
 import { maskedErrors } from './masked-errors';
+import { acceptMultipartRequest, CSRF_HEADERS, isMultipart } from './multipart-request';
 import { useSessionCookie } from './plugins/use-session-cookie';
 
 interface NodeServerContext {
@@ -33,6 +35,8 @@ export function createGraphQLHandler(services: Services, schema: GraphQLSchema) 
       headers: JSON.stringify({ Authorization: 'Bearer <token from login>' }, null, 2),
     },
     renderGraphiQL,
+    // Uploads are parsed before yoga, by graphql-upload-minimal (see acceptMultipartRequest).
+    multipart: false,
     maskedErrors: maskedErrors(services.logger),
     logging: {
       debug: (...args) => services.logger.debug(args.map(String).join(' ')),
@@ -42,7 +46,7 @@ export function createGraphQLHandler(services: Services, schema: GraphQLSchema) 
     },
     context: ({ request, req }) =>
       createRequestContext(services, request.headers, req?.socket.remoteAddress ?? null),
-    plugins: [useSessionCookie()],
+    plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), useSessionCookie()],
   });
 }
 
@@ -52,10 +56,22 @@ export async function startGatewayServer(
   schema: GraphQLSchema,
 ): Promise<GatewayServer> {
   const yoga = createGraphQLHandler(services, schema);
+  const limits = {
+    maxFileSize: services.config.maxUploadBytes,
+    maxFiles: services.config.maxUploadFiles,
+  };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {
       res.writeHead(302, { location: '/graphql' }).end();
+      return;
+    }
+    if (path === '/graphql' && req.method === 'POST' && isMultipart(req)) {
+      void acceptMultipartRequest(req, res, limits, services.logger).then((accepted) => {
+        if (accepted) {
+          void yoga(req, res, { req, res });
+        }
+      });
       return;
     }
     void yoga(req, res, { req, res });

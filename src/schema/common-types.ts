@@ -29,6 +29,18 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
     values: { ASC: { value: 'ASC' as SortOrder }, DESC: { value: 'DESC' as SortOrder } },
   });
 
+  const ExportFormat = builder.enumType('ExportFormat', {
+    description: 'The file formats of exports and imports.',
+    values: {
+      JSON: {
+        value: 'JSON' as const,
+        description: '{ exportedAt, version, entities: { Type: [records] } }',
+      },
+      YAML: { value: 'YAML' as const, description: 'The same shape as JSON, in YAML.' },
+      SQL: { value: 'SQL' as const, description: 'INSERT statements, one table after another.' },
+    },
+  });
+
   const PaginationRef = builder.objectRef<Pagination>('Pagination').implement({
     description: 'Where a page sits among all matching records.',
     fields: (t) => ({
@@ -126,6 +138,7 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
 
   return {
     EntityType,
+    ExportFormat,
     SortOrder: SortOrderRef,
     Pagination: PaginationRef,
     EntityCount: EntityCountRef,

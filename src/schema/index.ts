@@ -3,6 +3,7 @@ import type { EntityRegistry } from '../registry/entity-registry';
 import { createBuilder } from './builder';
 import { addCommonTypes } from './common-types';
 import { addGenericEntityFields } from './generic-entities';
+import { addImportFields } from './import-fields';
 import { addScalars } from './scalars';
 import { addSessionFields } from './session-fields';
 import { addTypedEntityFields } from './typed-entities';
@@ -18,6 +19,7 @@ export function buildSchema(registry: EntityRegistry): GraphQLSchema {
   addGenericEntityFields(builder, registry, common);
   const objects = addTypedEntityFields(builder, registry, common);
   addSessionFields(builder, objects.get('User')!);
+  addImportFields(builder, common);
 
   return builder.toSchema({ sortSchema: false });
 }

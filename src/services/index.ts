@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import type { EntityRegistry } from '../registry/entity-registry';
 import { AuditService } from './audit-service';
 import { EntityService } from './entity-service';
+import { ImportService } from './import/import-service';
 
 /** Everything a request can call, built once per process. */
 export interface Services {
@@ -15,6 +16,7 @@ export interface Services {
   audit: AuditService;
   entities: EntityService;
   sessions: SessionService;
+  imports: ImportService;
 }
 
 export function createServices(
@@ -26,6 +28,7 @@ export function createServices(
   const audit = new AuditService(registry);
   const entities = new EntityService(db, registry, audit);
   const sessions = new SessionService(db, registry, entities, audit, config.sessionTtlHours);
+  const imports = new ImportService(db, registry, audit, logger, config.maxUploadBytes);
 
-  return { config, logger, db, registry, audit, entities, sessions };
+  return { config, logger, db, registry, audit, entities, sessions, imports };
 }

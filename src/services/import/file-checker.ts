@@ -1,0 +1,214 @@
+import { badRequest, quote, unknownChoice } from '../../errors';
+import type { EntityInfo } from '../../registry/entity-info';
+import type { EntityRegistry } from '../../registry/entity-registry';
+import type { EntityRecord } from '../../registry/record-codec';
+import { validateRecord } from '../../registry/record-validator';
+import type { Actor } from '../record-query';
+import type { FileEntry } from './file-entry';
+import type { ImportErrors } from './import-errors';
+import type { RecordSpool } from './record-spool';
+import { describeKey, keyValue, type UniqueKey, uniqueKeysOf } from './unique-keys';
+
+export interface FileCheckContext {
+  registry: EntityRegistry;
+  actor: Actor;
+  /** The types to import; null for every type in the file. */
+  filter: ReadonlySet<string> | null;
+  spool: RecordSpool;
+  errors: ImportErrors;
+  /** Called after each record, for progress. */
+  onRecord?: () => void;
+}
+
+/** What the check of the file alone found. */
+export interface CheckedFile {
+  /** The types the file lists (an empty list counts), after the filter, in file order. */
+  types: string[];
+  totalRecords: number;
+  /** The values of a unique field among the records that passed, with their positions. */
+  keysOf(entityType: string, field: string): ReadonlyMap<string, number> | undefined;
+}
+
+interface TypeState {
+  entity: EntityInfo;
+  next: number;
+  keys: Array<{ key: UniqueKey; seen: Map<string, number> }>;
+}
+
+/**
+ * The first pass of an import, over the file alone: every record is checked against the rules of
+ * its type (required fields, kinds, lengths, patterns, JSON checks), its tenant, and the records
+ * before it (duplicate keys), and the records that pass are spooled. No database is read, and
+ * only the keys of the records are held in memory.
+ */
+export class FileChecker {
+  private readonly states = new Map<string, TypeState>();
+  private readonly types: string[] = [];
+  private total = 0;
+
+  constructor(private readonly context: FileCheckContext) {}
+
+  async check(entries: AsyncIterable<FileEntry>): Promise<CheckedFile> {
+    for await (const entry of entries) {
+      const state = this.stateOf(entry);
+      if (!('record' in entry)) {
+        continue;
+      }
+      this.total++;
+      const index = state.next++;
+      if (this.context.filter && !this.context.filter.has(state.entity.name)) {
+        this.context.errors.countsOf(state.entity.name).skipped++;
+        continue;
+      }
+      await this.checkRecord(state, entry, index);
+      this.context.onRecord?.();
+    }
+
+    const states = this.states;
+
+    return {
+      types: this.types,
+      totalRecords: this.total,
+      keysOf: (entityType, field) =>
+        states.get(entityType)?.keys.find(({ key }) => !key.group && key.fields[0] === field)?.seen,
+    };
+  }
+
+  private stateOf(entry: FileEntry): TypeState {
+    const known = this.states.get(entry.entityType);
+    if (known) {
+      return known;
+    }
+    const { registry, filter, errors } = this.context;
+    if (!registry.has(entry.entityType)) {
+      throw badRequest(
+        `Line ${entry.line}: ${unknownChoice('entity type', entry.entityType, registry.names)}`,
+        { line: entry.line, entityType: entry.entityType },
+      );
+    }
+    const entity = registry.get(entry.entityType);
+    const state: TypeState = {
+      entity,
+      next: 0,
+      keys: uniqueKeysOf(entity).map((key) => ({ key, seen: new Map() })),
+    };
+    this.states.set(entity.name, state);
+    errors.countsOf(entity.name);
+    if (!filter || filter.has(entity.name)) {
+      this.types.push(entity.name);
+    }
+
+    return state;
+  }
+
+  private async checkRecord(state: TypeState, entry: FileEntry, index: number): Promise<void> {
+    const { entity } = state;
+    const place = { index, line: entry.line };
+    const fail = (field: string | null, message: string) =>
+      this.context.errors.fail(entity, entity.name, place, entry.record, [{ field, message }]);
+
+    if (entity.readOnly) {
+      fail(
+        null,
+        `${entity.name} is read-only: the gateway writes it and no import can; leave it out ` +
+          'with entityTypes',
+      );
+      return;
+    }
+    const given = entry.record;
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+      fail(
+        null,
+        `A record of ${entity.name} must be an object of field values, got ${quote(given)}`,
+      );
+      return;
+    }
+
+    const { record, defaulted } = this.complete(entity, given as EntityRecord);
+    const tenantProblem = this.confine(entity, record, defaulted);
+    const problems = [
+      ...(entry.problems ?? []),
+      ...(tenantProblem ? [tenantProblem] : []),
+      ...validateRecord(entity, record, { complete: true, storedSecrets: true }),
+    ];
+    if (problems.length > 0) {
+      this.context.errors.fail(
+        entity,
+        entity.name,
+        place,
+        given,
+        problems.map((p) => ({ field: p.field, message: p.message })),
+      );
+      return;
+    }
+
+    for (const { key, seen } of state.keys) {
+      const value = keyValue(key, record);
+      const first = value === undefined ? undefined : seen.get(value);
+      if (first !== undefined) {
+        fail(
+          key.fields[key.fields.length - 1],
+          `${entity.name} with ${describeKey(key, record)} appears twice in the file: ` +
+            `record ${first} has it too`,
+        );
+        return;
+      }
+    }
+    for (const { key, seen } of state.keys) {
+      const value = keyValue(key, record);
+      if (value !== undefined) {
+        seen.set(value, index);
+      }
+    }
+    await this.context.spool.add(entity.name, { index, line: entry.line, record, defaulted });
+  }
+
+  /** Every field of the type: as given, else its default, else null; unknown fields are kept. */
+  private complete(entity: EntityInfo, given: EntityRecord) {
+    const record: EntityRecord = {};
+    const defaulted: string[] = [];
+    for (const field of entity.fields) {
+      const value = given[field.name];
+      if (value !== undefined) {
+        record[field.name] = value;
+        continue;
+      }
+      const fallback = field.defaultValue?.();
+      if (fallback !== undefined || field.nullable) {
+        record[field.name] = fallback ?? null;
+        defaulted.push(field.name);
+      }
+    }
+    for (const name of Object.keys(given)) {
+      if (!entity.fieldsByName.has(name)) {
+        record[name] = given[name];
+      }
+    }
+
+    return { record, defaulted };
+  }
+
+  /** A confined actor imports into its own tenant: a left-out tenant becomes its tenant. */
+  private confine(entity: EntityInfo, record: EntityRecord, defaulted: string[]) {
+    const { tenantId } = this.context.actor;
+    const field = entity.tenantField;
+    if (tenantId === null || !field) {
+      return undefined;
+    }
+    if (defaulted.includes(field)) {
+      record[field] = tenantId;
+      defaulted.splice(defaulted.indexOf(field), 1);
+      return undefined;
+    }
+    if (record[field] !== tenantId) {
+      return {
+        field,
+        message:
+          `The record belongs to tenant ${quote(record[field])}; you administer tenant ` +
+          `'${tenantId}' and can import only its records`,
+      };
+    }
+
+    return undefined;
+  }
+}
