@@ -14,6 +14,11 @@ export interface FileCheckContext {
   actor: Actor;
   /** The types to import; null for every type in the file. */
   filter: ReadonlySet<string> | null;
+  /**
+   * Whether records must hold every required field. Not for UPSERT, whose records may update a
+   * stored record with a few fields; one that turns out to be new is checked again then.
+   */
+  complete: boolean;
   spool: RecordSpool;
   errors: ImportErrors;
   /** Called after each record, for progress. */
@@ -27,12 +32,16 @@ export interface CheckedFile {
   totalRecords: number;
   /** The values of a unique field among the records that passed, with their positions. */
   keysOf(entityType: string, field: string): ReadonlyMap<string, number> | undefined;
+  /** Whether a record of the file, passed or failed, has that value in a unique field. */
+  inFile(entityType: string, field: string, value: unknown): boolean;
 }
 
 interface TypeState {
   entity: EntityInfo;
   next: number;
   keys: Array<{ key: UniqueKey; seen: Map<string, number> }>;
+  /** The values of unique fields of records that failed, by field. */
+  failed: Map<string, Set<string>>;
 }
 
 /**
@@ -65,12 +74,16 @@ export class FileChecker {
     }
 
     const states = this.states;
+    const keysOf = (entityType: string, field: string) =>
+      states.get(entityType)?.keys.find(({ key }) => !key.group && key.fields[0] === field)?.seen;
 
     return {
       types: this.types,
       totalRecords: this.total,
-      keysOf: (entityType, field) =>
-        states.get(entityType)?.keys.find(({ key }) => !key.group && key.fields[0] === field)?.seen,
+      keysOf,
+      inFile: (entityType, field, value) =>
+        keysOf(entityType, field)?.has(String(value)) === true ||
+        states.get(entityType)?.failed.get(field)?.has(String(value)) === true,
     };
   }
 
@@ -91,6 +104,7 @@ export class FileChecker {
       entity,
       next: 0,
       keys: uniqueKeysOf(entity).map((key) => ({ key, seen: new Map() })),
+      failed: new Map(),
     };
     this.states.set(entity.name, state);
     errors.countsOf(entity.name);
@@ -104,8 +118,10 @@ export class FileChecker {
   private async checkRecord(state: TypeState, entry: FileEntry, index: number): Promise<void> {
     const { entity } = state;
     const place = { index, line: entry.line };
-    const fail = (field: string | null, message: string) =>
+    const fail = (field: string | null, message: string) => {
+      this.rememberFailed(state, entry.record);
       this.context.errors.fail(entity, entity.name, place, entry.record, [{ field, message }]);
+    };
 
     if (entity.readOnly) {
       fail(
@@ -129,9 +145,13 @@ export class FileChecker {
     const problems = [
       ...(entry.problems ?? []),
       ...(tenantProblem ? [tenantProblem] : []),
-      ...validateRecord(entity, record, { complete: true, storedSecrets: true }),
+      ...validateRecord(entity, record, {
+        complete: this.context.complete,
+        storedSecrets: true,
+      }),
     ];
     if (problems.length > 0) {
+      this.rememberFailed(state, given);
       this.context.errors.fail(
         entity,
         entity.name,
@@ -161,6 +181,22 @@ export class FileChecker {
       }
     }
     await this.context.spool.add(entity.name, { index, line: entry.line, record, defaulted });
+  }
+
+  /** Keeps the unique values of a failed record, so that its children can say why they fail. */
+  private rememberFailed(state: TypeState, record: unknown): void {
+    if (typeof record !== 'object' || record === null) {
+      return;
+    }
+    for (const { key } of state.keys) {
+      const value = (record as EntityRecord)[key.fields[0]];
+      if (key.group || (typeof value !== 'string' && typeof value !== 'number')) {
+        continue;
+      }
+      const values = state.failed.get(key.fields[0]) ?? new Set<string>();
+      values.add(String(value));
+      state.failed.set(key.fields[0], values);
+    }
   }
 
   /** Every field of the type: as given, else its default, else null; unknown fields are kept. */

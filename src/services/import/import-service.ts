@@ -84,6 +84,7 @@ export class ImportService {
         registry: this.registry,
         actor,
         filter,
+        complete: mode !== 'UPSERT',
         spool,
         errors,
         onRecord: () => {

@@ -153,6 +153,16 @@ export class ImportWriter {
       const key = String(item.record[entity.primaryKey]);
       const existing = stored.get(key);
       if (!existing) {
+        const incomplete = entity.fields.some(
+          (f) => f.required && item.record[f.name] === undefined,
+        );
+        const problems = incomplete
+          ? validateRecord(entity, item.record, { complete: true, storedSecrets: true })
+          : [];
+        if (problems.length > 0) {
+          this.fail(entity, item, problems[0].field, problems.map((p) => p.message).join('; '));
+          continue;
+        }
         candidates.push({ item, record: item.record, update: false });
         continue;
       }
@@ -170,7 +180,7 @@ export class ImportWriter {
       }
       const merged = { ...existing.record };
       for (const field of entity.fields) {
-        if (!item.defaulted.includes(field.name)) {
+        if (item.record[field.name] !== undefined && !item.defaulted.includes(field.name)) {
           merged[field.name] = item.record[field.name];
         }
       }
@@ -307,7 +317,7 @@ export class ImportWriter {
   private missingParent(entity: EntityInfo, field: FieldInfo, candidate: Candidate): string {
     const parent = field.references!.entityType;
     const value = candidate.record[field.name];
-    const inFile = this.context.file.keysOf(parent, field.references!.field)?.has(String(value));
+    const inFile = this.context.file.inFile(parent, field.references!.field, value);
     const why = inFile
       ? 'its record in the file was not imported'
       : this.context.actor.tenantId === null
