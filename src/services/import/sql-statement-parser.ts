@@ -25,10 +25,11 @@ function refused(statement: SqlStatement, what: string) {
   });
 }
 
+/** White space and comments before a statement's first word. */
+const LEADING = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
+
 function firstWord(text: string): string {
-  return (
-    /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*([A-Za-z_]+)/.exec(text)?.[1]?.toUpperCase() ?? 'Empty'
-  );
+  return /^[A-Za-z_]+/.exec(text)?.[0]?.toUpperCase() ?? `'${text.slice(0, 20)}'`;
 }
 
 /**
@@ -37,21 +38,23 @@ function firstWord(text: string): string {
  * anything else is a BAD_REQUEST naming its line. Nothing is ever executed.
  */
 export function parseSqlStatement(statement: SqlStatement): ParsedStatement {
+  // From the first word on, so that the parser's line numbers count from the statement's line.
+  const text = statement.text.replace(LEADING, '');
   let ast: AstNode;
   try {
-    const parsed = parser.astify(statement.text, { database: 'postgresql' }) as unknown;
+    const parsed = parser.astify(text, { database: 'postgresql' }) as unknown;
     ast = (Array.isArray(parsed) ? parsed[0] : parsed) as AstNode;
   } catch (error) {
-    if (TRANSACTION_WORDS.test(stripComments(statement.text))) {
+    if (TRANSACTION_WORDS.test(stripComments(text))) {
       return { kind: 'transaction' };
     }
-    const word = firstWord(statement.text);
+    const word = firstWord(text);
     if (word !== 'INSERT') {
       throw refused(statement, word);
     }
     const location = (error as { location?: { start?: { line: number; column: number } } }).location
       ?.start;
-    const line = location ? statement.firstLine + location.line - 1 : statement.line;
+    const line = location ? statement.line + location.line - 1 : statement.line;
     const found = /but (.*) found\.$/s.exec((error as Error).message)?.[1];
     const reason = found ? `unexpected ${found}` : (error as Error).message;
     throw badRequest(
