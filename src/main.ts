@@ -4,7 +4,9 @@ import { printSchema } from 'graphql';
 import { openServices } from './app';
 import { type Config, ConfigError, loadConfig, readDotEnv } from './config';
 import { createAdmin, DEMO_PASSWORD, seedDatabase } from './db/seed';
+import { GatewayError } from './errors';
 import { startGatewayServer } from './http/gateway-server';
+import { IMPORT_USAGE, importCommand } from './import-command';
 import { createLogger, type Logger } from './logger';
 import { buildSchema, sortedSchema } from './schema';
 import type { Services } from './services';
@@ -16,6 +18,7 @@ const USAGE = `Usage: npm run <command> [-- options]
   seed           seed an empty database with the admin and demo data
   create-admin   --username NAME --password PASSWORD: create or reset a supergod
   schema         print the GraphQL schema to schema.graphql (or --out FILE)
+  import         ${IMPORT_USAGE}
 
 Settings come from the environment (and .env): DATABASE_URL, PORT, HOST, ADMIN_PASSWORD, ...`;
 
@@ -89,6 +92,7 @@ const COMMANDS: Record<string, Command> = {
     await createAdmin(services, values.username, values.password);
     process.stdout.write(`Supergod '${values.username}' is ready to log in.\n`);
   },
+  import: (services, args) => importCommand(services, args),
 };
 
 async function printSchemaFile(args: string[]): Promise<void> {
@@ -146,7 +150,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message =
-    error instanceof ConfigError
+    error instanceof ConfigError || error instanceof GatewayError
       ? error.message
       : error instanceof Error
         ? error.stack

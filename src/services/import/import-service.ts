@@ -11,6 +11,7 @@ import {
   IMPORT_FORMATS,
   IMPORT_MODES,
   type ImportFormat,
+  type ImportError,
   type ImportMode,
   type ImportOptions,
   type ImportResult,
@@ -184,6 +185,15 @@ export class ImportService {
     return new Set(names);
   }
 
+  /** Errors by entity type in foreign-key order, then by position in the file. */
+  private inFileOrder(listed: ImportError[]): ImportError[] {
+    const order = new Map(this.registry.names.map((name, i) => [name, i]));
+
+    return [...listed].sort(
+      (a, b) => order.get(a.entityType)! - order.get(b.entityType)! || a.index - b.index,
+    );
+  }
+
   private result(
     errors: ImportErrors,
     totalRecords: number,
@@ -204,7 +214,7 @@ export class ImportService {
         skipped: sum('skipped'),
         failed: sum('failed'),
         deleted: sum('deleted'),
-        errors: errors.listed,
+        errors: this.inFileOrder(errors.listed),
         errorsOmitted: errors.omitted,
       },
       detailedResults,
