@@ -99,6 +99,7 @@ export class ImportService {
         },
       }).check(readFileEntries(source, this.registry));
       await spool.finish();
+      const checkedAt = Date.now();
 
       const transactionId = randomUUID();
       let succeeded = false;
@@ -157,6 +158,7 @@ export class ImportService {
           failed: result.summary.failed,
           deleted: result.summary.deleted,
           ms: Date.now() - started,
+          fileCheckMs: checkedAt - started,
         },
         committed ? 'import committed' : 'import rolled back',
       );

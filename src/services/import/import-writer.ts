@@ -6,15 +6,14 @@ import type { EntityRegistry } from '../../registry/entity-registry';
 import { decodeRecord, encodeValue, type EntityRecord } from '../../registry/record-codec';
 import { validateRecord } from '../../registry/record-validator';
 import { type Actor, fromTable, selectList, tenantCondition } from '../record-query';
-import { insertRecords } from '../record-writer';
 import { SqlParams } from '../sql-params';
 import type { CheckedFile } from './file-checker';
 import type { ImportErrors } from './import-errors';
 import type { ImportMode, ImportProgress } from './import-result';
 import type { RecordSpool, SpooledRecord } from './record-spool';
 import { sameValue } from './same-value';
+import { storeRecords } from './store-records';
 import { describeKey, keyValue, uniqueKeysOf } from './unique-keys';
-import { upsertRecords } from './upsert-records';
 
 /** Records checked against the database and written together. */
 export const WRITE_BATCH_SIZE = 2000;
@@ -398,10 +397,10 @@ export class ImportWriter {
     const updates = candidates.filter((c) => c.update);
     const counts = this.context.errors.countsOf(entity.name);
     counts.imported += await this.guarded(entity, inserts, (records) =>
-      insertRecords(this.context.tx, entity, records),
+      storeRecords(this.context.tx, entity, records, false),
     );
     counts.imported += await this.guarded(entity, updates, (records) =>
-      upsertRecords(this.context.tx, entity, records),
+      storeRecords(this.context.tx, entity, records, true),
     );
   }
 
