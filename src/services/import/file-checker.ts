@@ -6,6 +6,7 @@ import { validateRecord } from '../../registry/record-validator';
 import type { Actor } from '../record-query';
 import type { FileEntry } from './file-entry';
 import type { ImportErrors } from './import-errors';
+import { KeyIndex } from './key-index';
 import type { RecordSpool } from './record-spool';
 import { describeKey, keyValue, type UniqueKey, uniqueKeysOf } from './unique-keys';
 
@@ -31,7 +32,7 @@ export interface CheckedFile {
   types: string[];
   totalRecords: number;
   /** The values of a unique field among the records that passed, with their positions. */
-  keysOf(entityType: string, field: string): ReadonlyMap<string, number> | undefined;
+  keysOf(entityType: string, field: string): KeyIndex | undefined;
   /** Whether a record of the file, passed or failed, has that value in a unique field. */
   inFile(entityType: string, field: string, value: unknown): boolean;
 }
@@ -39,9 +40,9 @@ export interface CheckedFile {
 interface TypeState {
   entity: EntityInfo;
   next: number;
-  keys: Array<{ key: UniqueKey; seen: Map<string, number> }>;
+  keys: Array<{ key: UniqueKey; seen: KeyIndex }>;
   /** The values of unique fields of records that failed, by field. */
-  failed: Map<string, Set<string>>;
+  failed: Map<string, KeyIndex>;
 }
 
 /**
@@ -69,7 +70,10 @@ export class FileChecker {
         this.context.errors.countsOf(state.entity.name).skipped++;
         continue;
       }
-      await this.checkRecord(state, entry, index);
+      const writing = this.checkRecord(state, entry, index);
+      if (writing) {
+        await writing;
+      }
       this.context.onRecord?.();
     }
 
@@ -103,7 +107,7 @@ export class FileChecker {
     const state: TypeState = {
       entity,
       next: 0,
-      keys: uniqueKeysOf(entity).map((key) => ({ key, seen: new Map() })),
+      keys: uniqueKeysOf(entity).map((key) => ({ key, seen: new KeyIndex() })),
       failed: new Map(),
     };
     this.states.set(entity.name, state);
@@ -115,72 +119,63 @@ export class FileChecker {
     return state;
   }
 
-  private async checkRecord(state: TypeState, entry: FileEntry, index: number): Promise<void> {
+  /** Checks one record; returns a promise only when the spool has to wait for the disk. */
+  private checkRecord(state: TypeState, entry: FileEntry, index: number): Promise<void> | void {
     const { entity } = state;
-    const place = { index, line: entry.line };
-    const fail = (field: string | null, message: string) => {
-      this.rememberFailed(state, entry.record);
-      this.context.errors.fail(entity, entity.name, place, entry.record, [{ field, message }]);
-    };
-
     if (entity.readOnly) {
-      fail(
-        null,
-        `${entity.name} is read-only: the gateway writes it and no import can; leave it out ` +
-          'with entityTypes',
-      );
-      return;
+      const message = `${entity.name} is read-only: the gateway writes it and no import can; leave it out with entityTypes`;
+      return this.fail(state, entry, index, [{ field: null, message }]);
     }
     const given = entry.record;
     if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-      fail(
-        null,
-        `A record of ${entity.name} must be an object of field values, got ${quote(given)}`,
-      );
-      return;
+      const message = `A record of ${entity.name} must be an object of field values, got ${quote(given)}`;
+      return this.fail(state, entry, index, [{ field: null, message }]);
     }
 
     const { record, defaulted } = this.complete(entity, given as EntityRecord);
+    const problems = validateRecord(entity, record, {
+      complete: this.context.complete,
+      storedSecrets: true,
+    });
     const tenantProblem = this.confine(entity, record, defaulted);
-    const problems = [
-      ...(entry.problems ?? []),
-      ...(tenantProblem ? [tenantProblem] : []),
-      ...validateRecord(entity, record, {
-        complete: this.context.complete,
-        storedSecrets: true,
-      }),
-    ];
+    if (tenantProblem) {
+      problems.unshift(tenantProblem);
+    }
+    if (entry.problems) {
+      problems.unshift(...entry.problems);
+    }
     if (problems.length > 0) {
-      this.rememberFailed(state, given);
-      this.context.errors.fail(
-        entity,
-        entity.name,
-        place,
-        given,
-        problems.map((p) => ({ field: p.field, message: p.message })),
-      );
-      return;
+      return this.fail(state, entry, index, problems);
     }
 
-    for (const { key, seen } of state.keys) {
-      const value = keyValue(key, record);
-      const first = value === undefined ? undefined : seen.get(value);
+    const values = state.keys.map(({ key }) => keyValue(key, record));
+    for (const [i, { key, seen }] of state.keys.entries()) {
+      const first = values[i] === undefined ? undefined : seen.get(values[i]!);
       if (first !== undefined) {
-        fail(
-          key.fields[key.fields.length - 1],
+        const message =
           `${entity.name} with ${describeKey(key, record)} appears twice in the file: ` +
-            `record ${first} has it too`,
-        );
-        return;
+          `record ${first} has it too`;
+        return this.fail(state, entry, index, [{ field: key.fields.at(-1)!, message }]);
       }
     }
-    for (const { key, seen } of state.keys) {
-      const value = keyValue(key, record);
-      if (value !== undefined) {
-        seen.set(value, index);
+    state.keys.forEach(({ seen }, i) => {
+      if (values[i] !== undefined) {
+        seen.add(values[i]!, index);
       }
-    }
-    await this.context.spool.add(entity.name, { index, line: entry.line, record, defaulted });
+    });
+
+    return this.context.spool.add(entity.name, { index, line: entry.line, record, defaulted });
+  }
+
+  private fail(
+    state: TypeState,
+    entry: FileEntry,
+    index: number,
+    reasons: Array<{ field: string | null; message: string }>,
+  ): void {
+    this.rememberFailed(state, entry.record);
+    const place = { index, line: entry.line };
+    this.context.errors.fail(state.entity, state.entity.name, place, entry.record, reasons);
   }
 
   /** Keeps the unique values of a failed record, so that its children can say why they fail. */
@@ -193,8 +188,8 @@ export class FileChecker {
       if (key.group || (typeof value !== 'string' && typeof value !== 'number')) {
         continue;
       }
-      const values = state.failed.get(key.fields[0]) ?? new Set<string>();
-      values.add(String(value));
+      const values = state.failed.get(key.fields[0]) ?? new KeyIndex();
+      values.add(String(value), 0);
       state.failed.set(key.fields[0], values);
     }
   }

@@ -55,7 +55,8 @@ export class RecordSpool {
     return new RecordSpool(await mkdtemp(join(tmpdir(), 'mb-import-')));
   }
 
-  async add(entityType: string, item: SpooledRecord): Promise<void> {
+  /** Adds a record; returns a promise only when the buffer went to the disk and must drain. */
+  add(entityType: string, item: SpooledRecord): Promise<void> | void {
     let spool = this.types.get(entityType);
     if (!spool) {
       spool = new TypeSpool(join(this.dir, `${this.types.size}.ndjson`));
@@ -68,7 +69,7 @@ export class RecordSpool {
     spool.pending += `${JSON.stringify(line)}\n`;
     spool.count++;
     if (spool.pending.length >= FLUSH_AT) {
-      await spool.flush();
+      return spool.flush();
     }
   }
 
