@@ -166,6 +166,24 @@ describe.each(DIALECTS)('import uploads on %s', (dialect) => {
     expect(errorCode(response)).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('answers an upload without a session with a 401 and goes on serving', async () => {
+    const form = multipart([{ name: 'backup.json', content: jsonFile({ User: [user('anon')] }) }]);
+    const response = await fetch(gw.url, { method: 'POST', headers: CSRF, body: form });
+    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+
+    expect(response.status).toBe(401);
+    expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const next = await gw.gql('{ viewer { level } }', {}, { token: gw.adminToken });
+    expect(next.data).toEqual({ viewer: { level: 5 } });
+  });
+
+  it('still serves GraphiQL to a browser without the CSRF header', async () => {
+    const page = await fetch(gw.url, { headers: { accept: 'text/html' } });
+
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+  });
+
   it('asks a CSRF header of GET requests, which a browser sends without a preflight', async () => {
     const url = `${gw.url}?query=${encodeURIComponent('{ viewer { level } }')}`;
     const bare = await fetch(url, { headers: { authorization: `Bearer ${gw.adminToken}` } });

@@ -20,6 +20,9 @@ import { writeCsv, writeJson, writeSql, USER_COLUMNS } from './generate-users';
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
 const PG_SERVER = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const PSQL_FILE = 'psql -1 -f users.sql';
+const PSQL_COPY = 'psql \\copy users.csv';
+const SQLITE_READ = 'sqlite3 .read users.sql';
 
 interface Measurement {
   dialect: 'postgres' | 'sqlite';
@@ -136,27 +139,53 @@ function gatewayImport(file: string) {
     });
 }
 
-function table(measurements: Measurement[]): string {
-  const reference = (m: Measurement) =>
-    m.dialect === 'postgres'
-      ? measurements.find((r) => r.dialect === 'postgres' && r.tool === 'psql -1 -f users.sql')
-      : measurements.find((r) => r.dialect === 'sqlite' && r.tool === 'sqlite3 .read users.sql');
-  const copy = measurements.find((r) => r.tool.startsWith('psql \\copy'));
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The median of the runs of each tool: a shared machine slows single runs down at random. */
+function summarize(measurements: Measurement[]): Measurement[] {
+  const groups = new Map<string, Measurement[]>();
+  for (const m of measurements) {
+    const key = `${m.dialect} ${m.tool}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+
+  return [...groups.values()].map((runs) => ({
+    ...runs[0],
+    seconds: median(runs.map((m) => m.seconds)),
+    importSeconds:
+      runs[0].importSeconds === null ? null : median(runs.map((m) => m.importSeconds!)),
+    peakMb: Math.max(...runs.map((m) => m.peakMb)),
+  }));
+}
+
+function table(all: Measurement[], runs: number): string {
+  const measurements = summarize(all);
+  const find = (dialect: string, tool: string) =>
+    measurements.find((m) => m.dialect === dialect && m.tool === tool);
+  const sqlTool = (m: Measurement) =>
+    m.dialect === 'postgres' ? find('postgres', PSQL_FILE) : find('sqlite', SQLITE_READ);
+  const copy = find('postgres', PSQL_COPY);
   const lines = [
+    `Median of ${runs} run${runs === 1 ? '' : 's'}; "import s" is the import as the gateway logs ` +
+      'it, without the start of the process; ratios divide it by the wall time of the tool.',
+    '',
     '| database | tool | rows | wall s | import s | rows/s | ÷ SQL tool | ÷ \\copy | peak MB |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const m of measurements) {
     const seconds = m.importSeconds ?? m.seconds;
-    const ref = reference(m);
+    const gateway = m.tool.startsWith('gateway');
     const ratio = (other?: Measurement) =>
-      other && other !== m && m.tool.startsWith('gateway')
-        ? (seconds / other.seconds).toFixed(2)
-        : '';
+      other && gateway ? (seconds / other.seconds).toFixed(2) : '';
     lines.push(
       `| ${m.dialect} | ${m.tool} | ${m.rows} | ${m.seconds.toFixed(2)} | ` +
         `${m.importSeconds === null ? '' : m.importSeconds.toFixed(2)} | ` +
-        `${Math.round(m.rows / seconds)} | ${ratio(ref)} | ` +
+        `${Math.round(m.rows / seconds)} | ${ratio(sqlTool(m))} | ` +
         `${m.dialect === 'postgres' ? ratio(copy) : ''} | ${m.peakMb.toFixed(0)} |`,
     );
   }
@@ -200,13 +229,13 @@ async function main(): Promise<void> {
       // land on one of them only.
       if (values.only !== 'sqlite') {
         await add(
-          measure('postgres', 'psql -1 -f users.sql', rows, dir, (url) =>
+          measure('postgres', PSQL_FILE, rows, dir, (url) =>
             timed('psql', ['-q', '-1', '-v', 'ON_ERROR_STOP=1', '-f', files.sql, url]),
           ),
         );
         await add(measure('postgres', 'gateway users.json', rows, dir, gatewayImport(files.json)));
         await add(
-          measure('postgres', 'psql \\copy users.csv', rows, dir, (url) =>
+          measure('postgres', PSQL_COPY, rows, dir, (url) =>
             timed('psql', ['-q', '-v', 'ON_ERROR_STOP=1', url, '-c', copySql]),
           ),
         );
@@ -214,7 +243,7 @@ async function main(): Promise<void> {
       }
       if (values.only !== 'postgres') {
         await add(
-          measure('sqlite', 'sqlite3 .read users.sql', rows, dir, (url) =>
+          measure('sqlite', SQLITE_READ, rows, dir, (url) =>
             timed('sqlite3', ['-bail', url.slice('sqlite:'.length), `.read '${files.sql}'`]),
           ),
         );
@@ -222,7 +251,7 @@ async function main(): Promise<void> {
         await add(measure('sqlite', 'gateway users.json', rows, dir, gatewayImport(files.json)));
       }
     }
-    process.stdout.write(`${table(measurements)}\n`);
+    process.stdout.write(`${table(measurements, Number(values.runs))}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

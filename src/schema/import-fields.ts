@@ -148,7 +148,10 @@ export function addImportFields(builder: Builder, common: CommonTypes) {
       authScopes: ADMIN,
       description:
         'Imports an uploaded file (GraphQL multipart request); the format comes from its name: ' +
-        '.json, .yaml, .yml or .sql.',
+        '.json, .yaml, .yml or .sql. Every record is checked before the first write; by default ' +
+        'one failure writes nothing. AuditLog records are refused: the gateway alone writes the ' +
+        'audit log (leave them out with entityTypes). A tenant supergod imports only into its ' +
+        'tenant.',
       args: { file: t.arg({ type: 'Upload', required: true }), ...options(t.arg) },
       resolve: (_root, args, ctx) =>
         withUploadedFile(args.file, ctx.services.config.maxUploadBytes, (path, name) =>
@@ -158,7 +161,7 @@ export function addImportFields(builder: Builder, common: CommonTypes) {
     importDatabaseContent: t.field({
       type: ImportResultRef,
       authScopes: ADMIN,
-      description: 'Imports a file sent as a string, in the given format.',
+      description: 'Imports a file sent as a string, in the given format, as importDatabase does.',
       args: {
         content: t.arg.string({ required: true }),
         format: t.arg({ type: common.ExportFormat, required: true }),

@@ -60,6 +60,12 @@ export function fileSource(path: string, format: ImportFormat, name = path): Imp
 /** Content that arrived as a string. */
 export function textSource(text: string, format: ImportFormat, name: string | null = null) {
   let position = 0;
+  async function* slices() {
+    for (let start = 0; start < text.length; start += CHUNK_SIZE) {
+      position = Math.min(text.length, start + CHUNK_SIZE);
+      yield text.slice(start, position);
+    }
+  }
   const source: ImportSource = {
     name,
     format,
@@ -67,12 +73,7 @@ export function textSource(text: string, format: ImportFormat, name: string | nu
     get position() {
       return position;
     },
-    async *chunks() {
-      for (let start = 0; start < text.length; start += CHUNK_SIZE) {
-        position = Math.min(text.length, start + CHUNK_SIZE);
-        yield text.slice(start, position);
-      }
-    },
+    chunks: () => stripByteOrderMark(slices()),
   };
 
   return source;
