@@ -223,7 +223,8 @@ async function main(): Promise<void> {
       process.stderr.write(`${m.dialect} ${m.tool}: ${m.seconds} s, ${m.peakMb.toFixed(0)} MB\n`);
       measurements.push(m);
     };
-    const copySql = `\\copy "User" (${USER_COLUMNS.map((c) => `"${c}"`).join(', ')}) FROM '${files.csv}' csv header`;
+    const columns = USER_COLUMNS.map((c) => `"${c}"`).join(', ');
+    const copySql = `\\copy "User" (${columns}) FROM '${files.csv}' csv header`;
     for (let i = 0; i < Number(values.runs); i++) {
       // The reference and the gateway alternate, so that a busy moment of the machine does not
       // land on one of them only.

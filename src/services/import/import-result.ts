@@ -1,5 +1,3 @@
-import type { EntityRecord } from '../../registry/record-codec';
-
 /**
  * How an import treats records that are already stored: `APPEND` inserts and fails on an existing
  * key, `UPSERT` updates by primary key or inserts, `REPLACE` empties each imported type and
@@ -73,6 +71,3 @@ export interface ImportResult {
 
 /** The errors a result lists; a file of a million bad records must not make a gigabyte answer. */
 export const MAX_LISTED_ERRORS = 1000;
-
-/** A record as the file gave it. */
-export type FileRecord = EntityRecord;

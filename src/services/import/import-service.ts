@@ -5,7 +5,7 @@ import type { Logger } from '../../logger';
 import type { EntityRegistry } from '../../registry/entity-registry';
 import type { AuditService } from '../audit-service';
 import type { Actor } from '../record-query';
-import { FileChecker } from './file-checker';
+import { type CheckedFile, FileChecker } from './file-checker';
 import { ImportErrors } from './import-errors';
 import {
   IMPORT_FORMATS,
@@ -23,6 +23,18 @@ import { RecordSpool } from './record-spool';
 
 /** Thrown inside the import's transaction to roll it back once the result is known. */
 class RollBack extends Error {}
+
+interface FirstPass {
+  mode: ImportMode;
+  filter: Set<string> | null;
+  spool: RecordSpool;
+  errors: ImportErrors;
+  options: ImportOptions;
+}
+
+interface SecondPass extends FirstPass {
+  file: CheckedFile;
+}
 
 /** Records read between two progress reports of the first pass. */
 const PROGRESS_EVERY = 5000;
@@ -80,71 +92,17 @@ export class ImportService {
     const errors = new ImportErrors();
     const spool = await RecordSpool.create();
     try {
-      let read = 0;
-      const file = await new FileChecker({
-        registry: this.registry,
-        actor,
-        filter,
-        complete: mode !== 'UPSERT',
-        spool,
-        errors,
-        onRecord: () => {
-          if (++read % PROGRESS_EVERY === 0) {
-            options.onProgress?.({
-              phase: 'reading',
-              position: source.position,
-              size: source.size,
-            });
-          }
-        },
-      }).check(readFileEntries(source, this.registry));
-      await spool.finish();
+      const file = await this.checkFile(actor, source, { mode, filter, spool, errors, options });
       const checkedAt = Date.now();
-
-      const transactionId = randomUUID();
-      let succeeded = false;
-      let committed = false;
-      try {
-        await this.db.transaction(async (tx) => {
-          await new ImportWriter({
-            tx,
-            registry: this.registry,
-            actor,
-            mode,
-            spool,
-            file,
-            errors,
-            onProgress: options.onProgress,
-          }).write();
-          succeeded = errors.failedRecords === 0 || options.ignoreErrors === true;
-          if (options.dryRun || !succeeded) {
-            throw new RollBack();
-          }
-          await this.audit.record(tx, actor, {
-            action: 'import',
-            details: {
-              transactionId,
-              file: source.name,
-              format: source.format,
-              mode,
-              ignoreErrors: options.ignoreErrors ?? false,
-              entityTypes: filter ? [...filter] : null,
-              counts: errors.allCounts,
-            },
-          });
-        });
-        committed = true;
-      } catch (error) {
-        if (!(error instanceof RollBack)) {
-          throw error;
-        }
-      }
-
-      const result = this.result(errors, file.totalRecords, {
-        dryRun: options.dryRun ?? false,
-        written: succeeded,
-        transactionId: committed ? transactionId : null,
+      const outcome = await this.writeFile(actor, source, {
+        mode,
+        filter,
+        spool,
+        file,
+        errors,
+        options,
       });
+      const result = this.result(errors, file.totalRecords, outcome);
       this.logger.info(
         {
           file: source.name,
@@ -160,13 +118,90 @@ export class ImportService {
           ms: Date.now() - started,
           fileCheckMs: checkedAt - started,
         },
-        committed ? 'import committed' : 'import rolled back',
+        result.transactionId ? 'import committed' : 'import rolled back',
       );
 
       return result;
     } finally {
       await spool.dispose();
     }
+  }
+
+  /** The first pass: every record of the file checked alone, those that pass spooled. */
+  private async checkFile(
+    actor: Actor,
+    source: ImportSource,
+    pass: FirstPass,
+  ): Promise<CheckedFile> {
+    let read = 0;
+    const file = await new FileChecker({
+      registry: this.registry,
+      actor,
+      filter: pass.filter,
+      complete: pass.mode !== 'UPSERT',
+      spool: pass.spool,
+      errors: pass.errors,
+      onRecord: () => {
+        if (++read % PROGRESS_EVERY === 0) {
+          pass.options.onProgress?.({
+            phase: 'reading',
+            position: source.position,
+            size: source.size,
+          });
+        }
+      },
+    }).check(readFileEntries(source, this.registry));
+    await pass.spool.finish();
+
+    return file;
+  }
+
+  /**
+   * The second pass, in one transaction with the import's audit row: committed when nothing
+   * failed (or ignoreErrors) and this is no dry run, rolled back otherwise.
+   */
+  private async writeFile(actor: Actor, source: ImportSource, pass: SecondPass) {
+    const { errors, options } = pass;
+    const transactionId = randomUUID();
+    let succeeded = false;
+    try {
+      await this.db.transaction(async (tx) => {
+        await new ImportWriter({
+          tx,
+          registry: this.registry,
+          actor,
+          mode: pass.mode,
+          spool: pass.spool,
+          file: pass.file,
+          errors,
+          onProgress: options.onProgress,
+        }).write();
+        succeeded = errors.failedRecords === 0 || options.ignoreErrors === true;
+        await this.audit.record(tx, actor, {
+          action: 'import',
+          details: {
+            transactionId,
+            file: source.name,
+            format: source.format,
+            mode: pass.mode,
+            ignoreErrors: options.ignoreErrors ?? false,
+            entityTypes: pass.filter ? [...pass.filter] : null,
+            counts: errors.allCounts,
+          },
+        });
+        if (options.dryRun || !succeeded) {
+          throw new RollBack();
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof RollBack)) {
+        throw error;
+      }
+
+      return { dryRun: options.dryRun ?? false, written: succeeded, transactionId: null };
+    }
+
+    return { dryRun: false, written: true, transactionId };
   }
 
   /** The types named by `entityTypes`, checked; null for all. */

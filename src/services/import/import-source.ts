@@ -10,7 +10,7 @@ const FORMAT_BY_EXTENSION: Record<string, ImportFormat> = {
   '.sql': 'SQL',
 };
 
-/** The format of a file told by its name, or a BAD_REQUEST listing the extensions an import reads. */
+/** The format of a file, told by its name; a BAD_REQUEST lists the extensions an import reads. */
 export function importFormatOf(fileName: string): ImportFormat {
   const format = FORMAT_BY_EXTENSION[extname(fileName).toLowerCase()];
   if (!format) {

@@ -120,7 +120,7 @@ export class ImportWriter {
     }
     for (const candidate of waiting) {
       const field = this.selfReferences(entity).find((f) => candidate.record[f.name] !== null)!;
-      this.fail(entity, candidate.item, field.name, this.missingParent(entity, field, candidate));
+      this.fail(entity, candidate.item, field.name, this.missingParent(field, candidate));
     }
   }
 
@@ -213,7 +213,8 @@ export class ImportWriter {
       .join(', ');
     const rows = await tx.query(
       `SELECT ${selectList(params, entity, 't0', true)}, ${inScope} AS "inScope" ` +
-        `FROM ${fromTable(params, entity, 't0')} WHERE ${params.column(pk.name, 't0')} IN (${list})`,
+        `FROM ${fromTable(params, entity, 't0')} ` +
+        `WHERE ${params.column(pk.name, 't0')} IN (${list})`,
       params.values,
     );
     const stored = new Map<string, Stored>();
@@ -274,7 +275,7 @@ export class ImportWriter {
     return entity.fields.filter((f) => f.references?.entityType === entity.name);
   }
 
-  /** Leaves out records whose foreign keys name records that neither the database nor the file has. */
+  /** Leaves out records whose foreign keys name records neither the database nor the file has. */
   private async withReferences(entity: EntityInfo, candidates: Candidate[]) {
     const { registry, file } = this.context;
     let remaining = candidates;
@@ -304,7 +305,7 @@ export class ImportWriter {
           // Its parent comes later in the file: it waits (see withParents).
           return true;
         }
-        this.fail(entity, candidate.item, field.name, this.missingParent(entity, field, candidate));
+        this.fail(entity, candidate.item, field.name, this.missingParent(field, candidate));
 
         return false;
       });
@@ -313,7 +314,7 @@ export class ImportWriter {
     return remaining;
   }
 
-  private missingParent(entity: EntityInfo, field: FieldInfo, candidate: Candidate): string {
+  private missingParent(field: FieldInfo, candidate: Candidate): string {
     const parent = field.references!.entityType;
     const value = candidate.record[field.name];
     const inFile = this.context.file.inFile(parent, field.references!.field, value);
@@ -345,7 +346,8 @@ export class ImportWriter {
     const list = values.map((v) => params.add(encodeValue(tx.dialect, target, v))).join(', ');
     const scope = tenantCondition(registry, parent, actor, params, 't0');
     const rows = await tx.query<Record<string, unknown>>(
-      `SELECT ${params.column(targetField, 't0')} AS value FROM ${fromTable(params, parent, 't0')} ` +
+      `SELECT ${params.column(targetField, 't0')} AS value ` +
+        `FROM ${fromTable(params, parent, 't0')} ` +
         `WHERE ${params.column(targetField, 't0')} IN (${list}) AND ${scope}`,
       params.values,
     );

@@ -2,7 +2,7 @@ import { quote } from '../../errors';
 import type { EntityInfo } from '../../registry/entity-info';
 import type { EntityRecord } from '../../registry/record-codec';
 
-/** Fields whose values no two records of a type may share: the primary key, a unique field, a group. */
+/** Fields whose values no two records of a type may share: primary key, unique field or group. */
 export interface UniqueKey {
   fields: string[];
   /** A group compares a null as a value of its own, as the database index does. */
