@@ -226,6 +226,36 @@ export const IMPORT_RESULT = `
   transactionId
 `;
 
+/** A header that lets a request through the CSRF check. */
+export const CSRF_HEADER = { 'x-graphql-yoga-csrf': '1' };
+
+export const IMPORT_DATABASE = `mutation($file: Upload!, $mode: ImportMode, $dryRun: Boolean) {
+  importDatabase(file: $file, mode: $mode, dryRun: $dryRun) { ${IMPORT_RESULT} }
+}`;
+
+/** Uploads a file to importDatabase by the GraphQL multipart request spec, as browsers send it. */
+export async function uploadFile(
+  gw: TestGateway,
+  name: string,
+  content: string,
+  variables: Record<string, unknown> = {},
+) {
+  const form = new FormData();
+  form.append(
+    'operations',
+    JSON.stringify({ query: IMPORT_DATABASE, variables: { ...variables, file: null } }),
+  );
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', new Blob([content]), name);
+  const response = await fetch(gw.url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.adminToken}`, ...CSRF_HEADER },
+    body: form,
+  });
+
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
 export interface ImportArgs {
   mode?: 'APPEND' | 'UPSERT' | 'REPLACE';
   dryRun?: boolean;

@@ -1,12 +1,16 @@
 import { DIALECTS, errorCode, startTestGateway, type TestGateway } from './harness';
-import { IMPORT_RESULT, importContent, jsonFile, user, users } from './import-fixtures';
+import {
+  CSRF_HEADER,
+  IMPORT_DATABASE,
+  importContent,
+  jsonFile,
+  uploadFile,
+  user,
+  users,
+} from './import-fixtures';
 
 const MAX_UPLOAD_BYTES = 4000;
-const CSRF = { 'x-graphql-yoga-csrf': '1' };
-
-const IMPORT_DATABASE = `mutation($file: Upload!, $mode: ImportMode, $dryRun: Boolean) {
-  importDatabase(file: $file, mode: $mode, dryRun: $dryRun) { ${IMPORT_RESULT} }
-}`;
+const CSRF = CSRF_HEADER;
 
 describe.each(DIALECTS)('import uploads on %s', (dialect) => {
   let gw: TestGateway;
@@ -64,7 +68,7 @@ describe.each(DIALECTS)('import uploads on %s', (dialect) => {
 
   it('imports a file uploaded by fetch with FormData', async () => {
     const file = jsonFile({ User: users('up', 3) }, false);
-    const { status, body } = await send(multipart([{ name: 'backup.json', content: file }]), CSRF);
+    const { status, body } = await uploadFile(gw, 'backup.json', file);
 
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
