@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { DIALECTS, dataOf, errorCode, startTestGateway, type TestGateway } from './harness';
 import {
   type Entities,
@@ -52,6 +53,16 @@ describe.each(DIALECTS)('import formats on %s', (dialect) => {
     ['the export shape in JSON', 'JSON', (e) => jsonFile(e)],
     ['a bare mapping of types in JSON', 'JSON', (e) => JSON.stringify(e)],
     ['the export shape in YAML', 'YAML', (e) => yamlFile(e)],
+    [
+      'YAML with a document marker, comments and lists at the indentation of their key',
+      'YAML',
+      (e) => `---\n# exported\n${stringify({ entities: e }, { indentSeq: false })}`,
+    ],
+    [
+      'YAML in flow style (JSON is YAML too)',
+      'YAML',
+      (e) => JSON.stringify({ entities: e }, null, 2),
+    ],
     ['SQL as PostgreSQL writes it (TRUE/FALSE, ::jsonb)', 'SQL', (e) => sqlFile(e, 'postgres')],
     ['SQL as SQLite writes it (1/0 booleans)', 'SQL', (e) => sqlFile(e, 'sqlite')],
   ];

@@ -247,7 +247,7 @@ describe.each(DIALECTS)('import on %s', (dialect) => {
     const result = await run({
       User: [
         user('e1', { username: 'x', role: 'emperor' }),
-        user('e2', { createdAt: 'yesterday' }),
+        user('e2', { createdAt: 'yesterday', nickname: 'e' }),
       ],
       Workflow: [
         {
@@ -262,6 +262,7 @@ describe.each(DIALECTS)('import on %s', (dialect) => {
     });
 
     expect(result.summary).toMatchObject({ failed: 3, imported: 0 });
+    expect(result.summary.errors[2].error).toMatch(/^Unknown field 'nickname' of User/);
     expect(
       result.summary.errors.map((e: { entityType: string; index: number; field: string }) => [
         e.entityType,
@@ -271,6 +272,7 @@ describe.each(DIALECTS)('import on %s', (dialect) => {
     ).toEqual([
       ['User', 0, 'username'],
       ['User', 0, 'role'],
+      ['User', 1, 'nickname'],
       ['User', 1, 'createdAt'],
       ['Workflow', 0, 'edges'],
     ]);
