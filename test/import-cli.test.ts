@@ -22,10 +22,13 @@ async function snapshot(services: Services) {
   return tables;
 }
 
-/** The command line in a process of its own (node itself, so that a signal reaches the import). */
-function importProcess(databaseUrl: string, args: string[]): ChildProcess {
+/**
+ * The command line in a process of its own (node itself, so that a signal reaches the import),
+ * with its temporary files in `tmp`: a killed import cannot remove its spool.
+ */
+function importProcess(databaseUrl: string, args: string[], tmp: string): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'import', ...args], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', TMPDIR: tmp },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -69,14 +72,14 @@ describe.each(DIALECTS)('the import command on %s', (dialect) => {
     const path = join(dir, 'two.json');
     writeFileSync(path, jsonFile({ User: [user('cli1'), user('cli2')] }));
     const dry = await finished(
-      importProcess(database.url, [path, '--mode', 'upsert', '--dry-run']),
+      importProcess(database.url, [path, '--mode', 'upsert', '--dry-run'], dir),
     );
 
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('(UPSERT, dry run): 2 records, 2 imported');
     expect(dry.stdout).toContain('Dry run: the transaction was rolled back.');
 
-    const real = await finished(importProcess(database.url, [path]));
+    const real = await finished(importProcess(database.url, [path], dir));
     expect(real.code).toBe(0);
     expect(real.stdout).toMatch(/Committed as transaction [0-9a-f-]{36}\./);
     const services = await open();
@@ -88,7 +91,7 @@ describe.each(DIALECTS)('the import command on %s', (dialect) => {
   it('exits with 1 and names the error when a record fails', async () => {
     const path = join(dir, 'bad.yaml');
     writeFileSync(path, `User:\n  - id: usr_clibad\n    username: x\n    email: bad@cli.example\n`);
-    const result = await finished(importProcess(database.url, [path]));
+    const result = await finished(importProcess(database.url, [path], dir));
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
@@ -100,7 +103,7 @@ describe.each(DIALECTS)('the import command on %s', (dialect) => {
   it('refuses a file of another extension', async () => {
     const path = join(dir, 'backup.csv');
     writeFileSync(path, 'id,username\n');
-    const result = await finished(importProcess(database.url, [path]));
+    const result = await finished(importProcess(database.url, [path], dir));
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Cannot import 'backup.csv'");
@@ -113,7 +116,7 @@ describe.each(DIALECTS)('the import command on %s', (dialect) => {
     const before = await snapshot(services);
     await services.db.close();
 
-    const child = importProcess(database.url, [path]);
+    const child = importProcess(database.url, [path], dir);
     const outcome = finished(child);
     // Killed as soon as the first batch is written, inside the import's transaction.
     await new Promise<void>((resolve) => {
