@@ -16,7 +16,7 @@ import { storeRecords } from './store-records';
 import { describeKey, keyValue, uniqueKeysOf } from './unique-keys';
 
 /** Records checked against the database and written together. */
-export const WRITE_BATCH_SIZE = 2000;
+const WRITE_BATCH_SIZE = 2000;
 
 export interface ImportWriteContext {
   tx: Queryable;
