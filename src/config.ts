@@ -41,6 +41,8 @@ export interface Config {
   readyTimeoutMs: number;
   /** How long a shutdown waits for requests in flight before it closes their connections. */
   shutdownTimeoutMs: number;
+  /** Files one multipart request may carry. */
+  maxUploadFiles: number;
   corsOrigins: string[];
   /** Marks the session cookie Secure: set when the gateway is served over HTTPS. */
   secureCookies: boolean;
@@ -202,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     readyTimeoutMs: integer(env, 'READY_TIMEOUT_MS', 2000, 1),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 0),
+    maxUploadFiles: integer(env, 'MAX_UPLOAD_FILES', 1, 1),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

@@ -4,8 +4,10 @@ import { parseArgs } from 'node:util';
 import { openServices } from './app';
 import { type Config, ConfigError, loadConfig, readDotEnv } from './config';
 import { createAdmin, DEMO_PASSWORD, seedDatabase } from './db/seed';
+import { GatewayError } from './errors';
 import { exportProgress } from './export-progress';
 import { startGatewayServer } from './http/gateway-server';
+import { IMPORT_USAGE, importCommand } from './import-command';
 import { createLogger, type Logger } from './logger';
 import { buildSchema, printSchemaText } from './schema';
 import type { Services } from './services';
@@ -24,6 +26,7 @@ const USAGE = `Usage: npm run <command> [-- options]
                    --entity-types User,Session     --filter '{"tenantId":"acme"}'
                    --include-sensitive             --dialect sqlite|postgres (of a SQL file)
                    --tenant ID (export only that tenant's records)
+  import         ${IMPORT_USAGE}
 
 Settings come from the environment (and .env): DATABASE_URL, PORT, HOST, ADMIN_PASSWORD, ...`;
 
@@ -196,6 +199,7 @@ const COMMANDS: Record<string, Command> = {
     await createAdmin(services, values.username, values.password);
     process.stdout.write(`Supergod '${values.username}' is ready to log in.\n`);
   },
+  import: (services, args) => importCommand(services, args),
 };
 
 async function printSchemaFile(args: string[]): Promise<void> {
@@ -253,7 +257,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message =
-    error instanceof ConfigError
+    error instanceof ConfigError || error instanceof GatewayError
       ? error.message
       : error instanceof Error
         ? error.stack

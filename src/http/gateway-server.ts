@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -10,6 +11,7 @@ import type { Services } from '../services';
 import { createExportRoute } from './export-route';
 import { handleHealthRoutes } from './health-routes';
 import { maskedErrors } from './masked-errors';
+import { acceptMultipartRequest, CSRF_HEADERS } from './multipart-request';
 import { useIntrospectionGuard } from './plugins/use-introspection-guard';
 import {
   readPersistedOperations,
@@ -58,6 +60,7 @@ export function createGraphQLHandler(
   };
   const plugins: Array<Plugin<RequestContext> | Plugin> = [
     useRequestLog(),
+    useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
     usePersistedOperations({
       manifest: readPersistedOperations(
         config.persistedOperationsFile,
@@ -86,6 +89,8 @@ export function createGraphQLHandler(
       headers: JSON.stringify({ Authorization: 'Bearer <token from login>' }, null, 2),
     },
     renderGraphiQL,
+    // Uploads are parsed before yoga, by graphql-upload-minimal (see acceptMultipartRequest).
+    multipart: false,
     maskedErrors: maskedErrors(services.logger),
     // The batch size is checked by useQueryLimits, which names the limit and the value.
     batching: config.limits.batch > 0 ? { limit: Number.MAX_SAFE_INTEGER } : false,
@@ -122,6 +127,7 @@ export async function startGatewayServer(
   const rateLimits = new RateLimits(config, await openRateLimitStore(config, services.db, logger));
   const yoga = createGraphQLHandler(services, schema, rateLimits);
   const exportRoute = createExportRoute(services);
+  const uploadLimits = { maxFileSize: config.maxUploadBytes, maxFiles: config.maxUploadFiles };
   let draining = false;
   const health = {
     db: services.db,
@@ -144,6 +150,12 @@ export async function startGatewayServer(
     }
     if (path === '/export' || path.startsWith('/export/')) {
       await exportRoute(req, res);
+      return;
+    }
+    if (path === '/graphql' && req.method === 'POST' && isMultipart(req)) {
+      if (await acceptMultipartRequest(req, res, uploadLimits, logger)) {
+        await yoga(req, res, { req, res });
+      }
       return;
     }
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET') && !isMultipart(req)) {

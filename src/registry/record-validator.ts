@@ -61,12 +61,16 @@ function describeKind(field: FieldInfo): string {
   }
 }
 
+/** The end of a message about a value; built only for a message, as quoting large values is slow. */
+function got(value: unknown): string {
+  return `, got ${quote(value)}`;
+}
+
 /** Checks one value against its field's kind, length, pattern, range and set of values. */
 export function checkValue(field: FieldInfo, value: unknown): string | undefined {
   if (value === null) {
     return field.nullable ? undefined : `'${field.name}' is required and cannot be null`;
   }
-  const got = `, got ${quote(value)}`;
   switch (field.kind) {
     case 'json': {
       const problem = jsonProblem(value);
@@ -74,17 +78,19 @@ export function checkValue(field: FieldInfo, value: unknown): string | undefined
       return problem ? `'${field.name}' ${problem}` : undefined;
     }
     case 'bool':
-      return typeof value === 'boolean' ? undefined : `'${field.name}' must be true or false${got}`;
+      return typeof value === 'boolean'
+        ? undefined
+        : `'${field.name}' must be true or false${got(value)}`;
     case 'int':
     case 'timestamp': {
       const limit = field.kind === 'timestamp' ? MAX_TIMESTAMP : undefined;
       if (typeof value !== 'number' || !Number.isInteger(value)) {
-        return `'${field.name}' must be ${describeKind(field)}${got}`;
+        return `'${field.name}' must be ${describeKind(field)}${got(value)}`;
       }
       const min = field.min ?? (limit === undefined ? undefined : -limit);
       const max = field.max ?? limit;
       if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
-        return `'${field.name}' must be between ${min} and ${max}${got}`;
+        return `'${field.name}' must be between ${min} and ${max}${got(value)}`;
       }
 
       return undefined;
@@ -92,7 +98,7 @@ export function checkValue(field: FieldInfo, value: unknown): string | undefined
   }
 
   if (typeof value !== 'string') {
-    return `'${field.name}' must be a string${got}`;
+    return `'${field.name}' must be a string${got(value)}`;
   }
   if (hasNulCharacter(value)) {
     return `'${field.name}' holds the character U+0000, which cannot be stored`;
@@ -101,16 +107,25 @@ export function checkValue(field: FieldInfo, value: unknown): string | undefined
     return `'${field.name}' must be a key that is not empty and neither starts nor ends with a space${got}`;
   }
   if (field.enumValues && !field.enumValues.includes(value)) {
-    return `'${field.name}' must be one of ${field.enumValues.join(', ')}${got}`;
+    return `'${field.name}' must be one of ${field.enumValues.join(', ')}${got(value)}`;
   }
-  if (field.maxLength !== undefined && [...value].length > field.maxLength) {
+  // A string has no more characters than UTF-16 units, and at least half as many.
+  if (
+    field.maxLength !== undefined &&
+    value.length > field.maxLength &&
+    [...value].length > field.maxLength
+  ) {
     return `'${field.name}' must have at most ${field.maxLength} characters, got ${[...value].length}`;
   }
-  if (field.minLength !== undefined && [...value].length < field.minLength) {
-    return `'${field.name}' must have at least ${field.minLength} characters${got}`;
+  if (
+    field.minLength !== undefined &&
+    value.length < 2 * field.minLength &&
+    [...value].length < field.minLength
+  ) {
+    return `'${field.name}' must have at least ${field.minLength} characters${got(value)}`;
   }
   if (field.pattern && !field.pattern.regex.test(value)) {
-    return `'${field.name}' must be ${field.pattern.hint}${got}`;
+    return `'${field.name}' must be ${field.pattern.hint}${got(value)}`;
   }
 
   return undefined;

@@ -40,6 +40,21 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
     },
   });
 
+  const ExportFormat = builder.enumType('ExportFormat', {
+    description: 'The file formats of exports and imports.',
+    values: {
+      JSON: {
+        value: 'JSON' as const,
+        description: '{ exportedAt, version, entities: { Type: [records] } }',
+      },
+      YAML: { value: 'YAML' as const, description: 'The same shape as JSON, in YAML.' },
+      SQL: {
+        value: 'SQL' as const,
+        description: 'INSERT statements, parents first, in one transaction.',
+      },
+    },
+  });
+
   const PaginationRef = builder.objectRef<Pagination>('Pagination').implement({
     description: 'Where a page sits among all matching records.',
     fields: (t) => ({
@@ -166,6 +181,7 @@ export function addCommonTypes(builder: Builder, registry: EntityRegistry) {
 
   return {
     EntityType,
+    ExportFormat,
     SortOrder: SortOrderRef,
     SqlDialect: SqlDialectRef,
     Pagination: PaginationRef,

@@ -1,6 +1,5 @@
 import type { RequestContext } from '../auth/request-context';
 import { DOWNLOAD_LINK_PATH } from '../services/export/download-links';
-import type { ExportFormat } from '../services/export/export-plan';
 import type { ExportSummary } from '../services/export/export-service';
 import { ADMIN, type Builder } from './builder';
 import type { CommonTypes } from './common-types';
@@ -23,14 +22,7 @@ function downloadUrl(ctx: RequestContext, token: string): string {
 
 /** exportDatabase, with the ExportFormat and SqlDialect enums and ExportResult. */
 export function addExportFields(builder: Builder, common: CommonTypes) {
-  const ExportFormatRef = builder.enumType('ExportFormat', {
-    description: 'The file format of an export.',
-    values: {
-      JSON: { value: 'JSON', description: '`{ exportedAt, version, entities: { Type: [...] } }`' },
-      YAML: { value: 'YAML', description: 'The JSON layout in YAML.' },
-      SQL: { value: 'SQL', description: 'INSERT statements, parents first, in one transaction.' },
-    } satisfies Record<ExportFormat, unknown>,
-  });
+  const ExportFormatRef = common.ExportFormat;
   const SqlDialectRef = common.SqlDialect;
 
   const ExportResultRef = builder.objectRef<ExportResultValue>('ExportResult').implement({

@@ -4,6 +4,7 @@ import { createBuilder } from './builder';
 import { addCommonTypes } from './common-types';
 import { addExportFields } from './export-fields';
 import { addGenericEntityFields } from './generic-entities';
+import { addImportFields } from './import-fields';
 import { addScalars } from './scalars';
 import { addSessionFields } from './session-fields';
 import { addStatsFields } from './stats-fields';
@@ -22,6 +23,7 @@ export function buildSchema(registry: EntityRegistry): GraphQLSchema {
   addSessionFields(builder, objects.get('User')!);
   addStatsFields(builder, common);
   addExportFields(builder, common);
+  addImportFields(builder, common);
 
   return builder.toSchema({ sortSchema: false });
 }

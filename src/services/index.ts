@@ -7,6 +7,7 @@ import { AuditService } from './audit-service';
 import { EntityService } from './entity-service';
 import { StatsService } from './stats/stats-service';
 import { ExportService } from './export/export-service';
+import { ImportService } from './import/import-service';
 
 /** Everything a request can call, built once per process. */
 export interface Services {
@@ -19,6 +20,7 @@ export interface Services {
   sessions: SessionService;
   stats: StatsService;
   exports: ExportService;
+  imports: ImportService;
 }
 
 export function createServices(
@@ -32,6 +34,7 @@ export function createServices(
   const sessions = new SessionService(db, registry, entities, audit, config.sessionTtlHours);
   const stats = new StatsService(db, registry, config.statsCacheSeconds, logger);
   const exports = new ExportService(db, registry, audit, logger);
+  const imports = new ImportService(db, registry, audit, logger, config.maxUploadBytes);
 
-  return { config, logger, db, registry, audit, entities, sessions, stats, exports };
+  return { config, logger, db, registry, audit, entities, sessions, stats, exports, imports };
 }
