@@ -43,13 +43,28 @@ export function tokenOf(headers: Headers): string | null {
   return null;
 }
 
-export async function createRequestContext(
+/** The viewer behind a request's token, or null; looked up once however often it is asked. */
+export function viewerResolver(services: Services) {
+  const viewers = new WeakMap<Request, Promise<Viewer | null>>();
+
+  return (request: Request): Promise<Viewer | null> => {
+    let viewer = viewers.get(request);
+    if (!viewer) {
+      const token = tokenOf(request.headers);
+      viewer = token ? services.sessions.resolve(token) : Promise.resolve(null);
+      viewers.set(request, viewer);
+    }
+
+    return viewer;
+  };
+}
+
+export function createRequestContext(
   services: Services,
+  viewer: Viewer | null,
   headers: Headers,
   ipAddress: string | null,
-): Promise<RequestContext> {
-  const token = tokenOf(headers);
-  const viewer = token ? await services.sessions.resolve(token) : null;
+): RequestContext {
   const client: ClientInfo = { ipAddress, userAgent: headers.get('user-agent') };
   const actor: Actor = {
     userId: viewer?.userId ?? null,

@@ -5,7 +5,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { ADMIN_LEVEL } from '../auth/levels';
-import { createRequestContext, type RequestContext, tokenOf } from '../auth/request-context';
+import { createRequestContext, type RequestContext, viewerResolver } from '../auth/request-context';
 import type { GatewayError } from '../errors';
 import type { Services } from '../services';
 import { createExportRoute } from './export-route';
@@ -52,9 +52,9 @@ export function createGraphQLHandler(
   rateLimits?: RateLimits,
 ) {
   const { config } = services;
+  const viewerOf = viewerResolver(services);
   const isAdminSession = async (request: Request) => {
-    const token = tokenOf(request.headers);
-    const viewer = token ? await services.sessions.resolve(token) : null;
+    const viewer = await viewerOf(request);
 
     return viewer !== null && viewer.level >= ADMIN_LEVEL;
   };
@@ -105,7 +105,9 @@ export function createGraphQLHandler(
       error: (...args) => services.logger.error(args.map(String).join(' ')),
     },
     context: ({ request, req }) =>
-      createRequestContext(services, request.headers, req?.socket.remoteAddress ?? null),
+      viewerOf(request).then((viewer) =>
+        createRequestContext(services, viewer, request.headers, req?.socket.remoteAddress ?? null),
+      ),
     plugins,
   });
 }

@@ -41,7 +41,11 @@ export function addImportFields(builder: Builder, common: CommonTypes) {
   const ImportErrorRef = builder.objectRef<ImportError>('ImportError').implement({
     description: 'Why one record of the file was not imported.',
     fields: (t) => ({
-      entityType: t.field({ type: common.EntityType, resolve: (e) => e.entityType }),
+      entityType: t.field({
+        type: common.EntityType,
+        description: 'The type of the failing record.',
+        resolve: (e) => e.entityType,
+      }),
       index: t.exposeInt('index', {
         description: 'The position of the record among the records of its type, from 0.',
       }),
@@ -49,8 +53,11 @@ export function addImportFields(builder: Builder, common: CommonTypes) {
         nullable: true,
         description: 'The line of the file where the record starts.',
       }),
-      field: t.exposeString('field', { nullable: true }),
-      error: t.exposeString('error'),
+      field: t.exposeString('field', {
+        nullable: true,
+        description: 'The field at fault; null when the record as a whole is.',
+      }),
+      error: t.exposeString('error', { description: 'What is wrong, naming the value.' }),
       record: t.field({
         type: 'JSON',
         nullable: true,
@@ -79,7 +86,9 @@ export function addImportFields(builder: Builder, common: CommonTypes) {
         description: `Every error, up to ${MAX_LISTED_ERRORS}; errorsOmitted counts the rest.`,
         resolve: (s) => s.errors,
       }),
-      errorsOmitted: t.exposeInt('errorsOmitted'),
+      errorsOmitted: t.exposeInt('errorsOmitted', {
+        description: 'Errors left out of the list past its length.',
+      }),
     }),
   });
 
@@ -88,10 +97,14 @@ export function addImportFields(builder: Builder, common: CommonTypes) {
     .implement({
       description: 'The counts of one entity type.',
       fields: (t) => ({
-        entityType: t.field({ type: common.EntityType, resolve: (r) => r.entityType }),
-        imported: t.exposeInt('imported'),
-        skipped: t.exposeInt('skipped'),
-        failed: t.exposeInt('failed'),
+        entityType: t.field({
+          type: common.EntityType,
+          description: 'The entity type these counts are of.',
+          resolve: (r) => r.entityType,
+        }),
+        imported: t.exposeInt('imported', { description: 'Records written.' }),
+        skipped: t.exposeInt('skipped', { description: 'Records left alone on purpose.' }),
+        failed: t.exposeInt('failed', { description: 'Records with at least one error.' }),
         deleted: t.exposeInt('deleted', {
           description: 'Records REPLACE removed, or that the database removed by cascade.',
         }),
@@ -101,13 +114,19 @@ export function addImportFields(builder: Builder, common: CommonTypes) {
   const ImportResultRef = builder.objectRef<ImportResult>('ImportResult').implement({
     description: 'The outcome of an import, or of a dry run: the counts a real run would report.',
     fields: (t) => ({
-      summary: t.field({ type: ImportSummaryRef, resolve: (r) => r.summary }),
+      summary: t.field({
+        type: ImportSummaryRef,
+        description: 'The counts and errors of the whole import.',
+        resolve: (r) => r.summary,
+      }),
       detailedResults: t.field({
         type: [ImportTypeResultRef],
         description: 'One entry per entity type of the file, in foreign-key order.',
         resolve: (r) => r.detailedResults,
       }),
-      dryRun: t.exposeBoolean('dryRun'),
+      dryRun: t.exposeBoolean('dryRun', {
+        description: 'Whether the import ran in a transaction that was rolled back.',
+      }),
       transactionId: t.exposeString('transactionId', {
         nullable: true,
         description: 'Set when the import committed; its audit log row carries the same id.',
@@ -116,7 +135,11 @@ export function addImportFields(builder: Builder, common: CommonTypes) {
   });
 
   const options = (arg: ArgBuilder) => ({
-    mode: arg({ type: ImportMode, defaultValue: 'APPEND' }),
+    mode: arg({
+      type: ImportMode,
+      defaultValue: 'APPEND',
+      description: 'APPEND inserts, UPSERT updates or inserts, REPLACE empties and refills.',
+    }),
     dryRun: arg.boolean({
       defaultValue: false,
       description: 'Runs the import in a transaction that is rolled back.',
@@ -152,7 +175,14 @@ export function addImportFields(builder: Builder, common: CommonTypes) {
         'one failure writes nothing. AuditLog records are refused: the gateway alone writes the ' +
         'audit log (leave them out with entityTypes). A tenant supergod imports only into its ' +
         'tenant.',
-      args: { file: t.arg({ type: 'Upload', required: true }), ...options(t.arg) },
+      args: {
+        file: t.arg({
+          type: 'Upload',
+          required: true,
+          description: 'A .json, .yaml, .yml or .sql file, by the GraphQL multipart request spec.',
+        }),
+        ...options(t.arg),
+      },
       resolve: (_root, args, ctx) =>
         withUploadedFile(args.file, ctx.services.config.maxUploadBytes, (path, name) =>
           ctx.services.imports.importFile(ctx.actor, path, name, importOptions(args)),
@@ -163,8 +193,12 @@ export function addImportFields(builder: Builder, common: CommonTypes) {
       authScopes: ADMIN,
       description: 'Imports a file sent as a string, in the given format, as importDatabase does.',
       args: {
-        content: t.arg.string({ required: true }),
-        format: t.arg({ type: common.ExportFormat, required: true }),
+        content: t.arg.string({ required: true, description: 'The text of an import file.' }),
+        format: t.arg({
+          type: common.ExportFormat,
+          required: true,
+          description: 'The format of the content.',
+        }),
         ...options(t.arg),
       },
       resolve: (_root, args, ctx) =>
