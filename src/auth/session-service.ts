@@ -120,7 +120,8 @@ export class SessionService {
     const params = new SqlParams(this.db.dialect);
     const userColumns = userType.fields.map((f) => `u.${params.column(f.name)}`).join(', ');
     const sql =
-      `SELECT s.${params.column('id')} AS "sessionId", s.${params.column('expiresAt')} AS "sessionExpiresAt", ` +
+      `SELECT s.${params.column('id')} AS "sessionId", ` +
+      `s.${params.column('expiresAt')} AS "sessionExpiresAt", ` +
       `s.${params.column('lastActivity')} AS "sessionLastActivity", ` +
       `${userColumns} FROM ${params.column('Session')} AS s JOIN ${params.column('User')} AS u ` +
       `ON u.${params.column('id')} = s.${params.column('userId')} ` +
@@ -186,7 +187,8 @@ export class SessionService {
     await this.db.transaction(async (tx) => {
       const params = new SqlParams(tx.dialect);
       await tx.query(
-        `DELETE FROM ${params.column('Session')} WHERE ${params.column('id')} = ${params.add(viewer.sessionId)}`,
+        `DELETE FROM ${params.column('Session')} ` +
+          `WHERE ${params.column('id')} = ${params.add(viewer.sessionId)}`,
         params.values,
       );
       await this.audit.record(tx, actor, {

@@ -10,7 +10,10 @@ export interface Queryable {
   query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
-/** Serialises work on SQLite's single connection, so that a transaction never takes in a stranger. */
+/**
+ * Serialises work on SQLite's single connection, so that a transaction never takes in a
+ * stranger.
+ */
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
 

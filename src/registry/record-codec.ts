@@ -3,7 +3,7 @@ import type { EntityInfo, FieldInfo } from './entity-info';
 
 export type EntityRecord = Record<string, unknown>;
 
-/** A stored value as the API returns it: booleans as booleans, JSON as values, numbers as numbers. */
+/** A stored value as the API returns it: booleans, JSON values and numbers as themselves. */
 export function decodeValue(dialect: Dialect, field: FieldInfo, value: unknown): unknown {
   if (value === null || value === undefined) {
     return null;

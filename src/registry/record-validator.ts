@@ -61,7 +61,7 @@ function describeKind(field: FieldInfo): string {
   }
 }
 
-/** The end of a message about a value; built only for a message, as quoting large values is slow. */
+/** The end of a message about a value; built only when needed, as quoting large values is slow. */
 function got(value: unknown): string {
   return `, got ${quote(value)}`;
 }

@@ -281,7 +281,8 @@ export class EntityService {
     const list = keys.map((v) => params.add(encodeValue(q.dialect, field, v))).join(', ');
     const tenant = tenantCondition(this.registry, entity, actor, params, 't0');
     const sql =
-      `SELECT ${selectList(params, entity, 't0', withSecrets)} FROM ${fromTable(params, entity, 't0')} ` +
+      `SELECT ${selectList(params, entity, 't0', withSecrets)} ` +
+      `FROM ${fromTable(params, entity, 't0')} ` +
       `WHERE ${params.column(fieldName, 't0')} IN (${list}) AND ${tenant} ` +
       `ORDER BY ${params.column(entity.primaryKey, 't0')}`;
 
@@ -526,13 +527,10 @@ export class EntityService {
   }
 
   private missing(entity: EntityInfo, id: unknown): GatewayError {
-    return notFound(
-      `${entity.name} with ${entity.primaryKey === 'id' ? 'id' : entity.primaryKey} ${quote(String(id))} not found`,
-      {
-        entityType: entity.name,
-        id,
-      },
-    );
+    return notFound(`${entity.name} with ${entity.primaryKey} ${quote(String(id))} not found`, {
+      entityType: entity.name,
+      id,
+    });
   }
 
   /** Runs a write in a transaction and turns constraint failures into the API's errors. */
@@ -589,7 +587,8 @@ export class EntityService {
         conditions.push(`${params.column(entity.primaryKey)} <> ${params.add(exceptKey)}`);
       }
       const taken = await q.query(
-        `SELECT 1 AS taken FROM ${params.column(entity.name)} WHERE ${conditions.join(' AND ')} LIMIT 1`,
+        `SELECT 1 AS taken FROM ${params.column(entity.name)} ` +
+          `WHERE ${conditions.join(' AND ')} LIMIT 1`,
         params.values,
       );
       if (taken.length > 0) {

@@ -284,7 +284,8 @@ export class InitialSchema1764700000000 implements MigrationInterface {
 
     // A path is unique within a tenant; pages without a tenant share one namespace.
     await runner.query(
-      `CREATE UNIQUE INDEX "UQ_PageConfig_tenant_path" ON "PageConfig" (COALESCE("tenantId", ''), "path")`,
+      'CREATE UNIQUE INDEX "UQ_PageConfig_tenant_path" ' +
+        `ON "PageConfig" (COALESCE("tenantId", ''), "path")`,
     );
   }
 
