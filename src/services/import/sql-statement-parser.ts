@@ -128,6 +128,26 @@ function literal(statement: SqlStatement, node: AstNode): SqlValue {
       }
       break;
     }
+    case 'binary_expr': {
+      // Text joined with ||, as SQLite dumps write characters a literal cannot hold.
+      const left = literal(statement, node.left as AstNode);
+      const right = literal(statement, node.right as AstNode);
+      if (node.operator === '||' && typeof left === 'string' && typeof right === 'string') {
+        return left + right;
+      }
+      break;
+    }
+    case 'function': {
+      // char(13, 10): the characters of those code points.
+      const name = (node.name as { name?: Array<{ value?: unknown }> })?.name?.[0]?.value;
+      const args = ((node.args as { value?: AstNode[] })?.value ?? []).map((arg) =>
+        literal(statement, arg),
+      );
+      if (String(name).toLowerCase() === 'char' && args.every(isCodePoint)) {
+        return String.fromCodePoint(...(args as number[]));
+      }
+      break;
+    }
     case 'double_quote_string':
       throw badRequest(
         `Line ${statement.line}: "${String(node.value)}" in double quotes is a name in SQL, not a ` +
@@ -140,6 +160,10 @@ function literal(statement: SqlStatement, node: AstNode): SqlValue {
       `imported, found ${describe(node)}`,
     { line: statement.line },
   );
+}
+
+function isCodePoint(value: SqlValue): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0x10ffff;
 }
 
 function describe(node: AstNode): string {
