@@ -163,11 +163,26 @@ describe.each(DIALECTS)('import on %s', (dialect) => {
     expect(await count('Workflow', `"tenantId" = 'acme'`)).toBe(1);
   });
 
+  it('refuses a REPLACE that would take with it records of types the file leaves out', async () => {
+    const { entities } = await site('replace_refused');
+    const file = { PageConfig: entities.PageConfig, ComponentNode: entities.ComponentNode };
+    const before = await gw.snapshot();
+    const refused = await importContent(gw, jsonFile(file), 'JSON', { mode: 'REPLACE' });
+
+    expect(refused.errors?.[0].extensions?.code).toBe('BAD_REQUEST');
+    expect(refused.errors?.[0].message).toMatch(
+      /REPLACE empties PageConfig, ComponentNode first, which would delete ComponentConfig\.componentId of \d+ records that the file does not hold/,
+    );
+    expect(await gw.snapshot()).toEqual(before);
+  });
+
   it('REPLACE empties each imported type, children first, and refills it from the file', async () => {
     const { entities } = await site('replace');
+    // Component configs are named with no records: they are emptied, not lost by accident.
     const file = {
       PageConfig: entities.PageConfig,
       ComponentNode: entities.ComponentNode,
+      ComponentConfig: [],
       Workflow: entities.Workflow.map((w) => ({ ...w, createdBy: null })),
     };
     const nodesBefore = await count('ComponentNode');
@@ -179,7 +194,6 @@ describe.each(DIALECTS)('import on %s', (dialect) => {
     expect(result.summary).toMatchObject({ imported: 4, failed: 0 });
     expect(countsOf(result, 'PageConfig')).toMatchObject({ imported: 1, deleted: pagesBefore });
     expect(countsOf(result, 'ComponentNode')).toMatchObject({ imported: 2, deleted: nodesBefore });
-    // Component configs are not in the file: the database removed them with their nodes.
     expect(countsOf(result, 'ComponentConfig')).toMatchObject({
       imported: 0,
       deleted: configsBefore,
@@ -201,6 +215,10 @@ describe.each(DIALECTS)('import on %s', (dialect) => {
         User: [...entities.User, user(`dry_${mode}_x`)],
         Workflow: entities.Workflow,
         InstalledPackage: entities.InstalledPackage,
+        // What a REPLACE of users and packages would otherwise take with it.
+        ...(mode === 'REPLACE'
+          ? { Session: entities.Session, Credential: entities.Credential, PackageData: [] }
+          : {}),
       };
       const before = await gw.snapshot();
       const dry = await run(file, { mode, dryRun: true });

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database';
 import { constraintFailure } from '../../db/database-errors';
-import { quote } from '../../errors';
+import { badRequest, quote } from '../../errors';
 import type { EntityInfo, FieldInfo } from '../../registry/entity-info';
 import type { EntityRegistry } from '../../registry/entity-registry';
 import { decodeRecord, encodeValue, type EntityRecord } from '../../registry/record-codec';
@@ -66,9 +66,47 @@ export class ImportWriter {
     }
   }
 
+  /**
+   * REPLACE would lose records of types the file does not hold when emptying a type deletes or
+   * clears what points at it; such an import is refused before anything is deleted.
+   */
+  private async refuseCollateralLoss(replaced: EntityInfo[]): Promise<void> {
+    const { tx, registry, actor } = this.context;
+    const losses: string[] = [];
+    for (const entity of replaced) {
+      for (const { child, field } of registry.referencing(entity)) {
+        if (replaced.includes(child) || !field.references) {
+          continue;
+        }
+        const params = new SqlParams(tx.dialect);
+        const scope = tenantCondition(registry, entity, actor, params, 'p0');
+        const [row] = await tx.query<{ n: number }>(
+          `SELECT COUNT(*) AS n FROM ${params.column(child.name)} AS c0 ` +
+            `WHERE ${params.column(field.name, 'c0')} IN (SELECT ` +
+            `${params.column(field.references.field, 'p0')} FROM ${fromTable(params, entity, 'p0')} ` +
+            `WHERE ${scope})`,
+          params.values,
+        );
+        const count = Number(row?.n ?? 0);
+        if (count > 0) {
+          const effect = field.references.onDelete === 'CASCADE' ? 'delete' : 'clear';
+          losses.push(`${effect} ${child.name}.${field.name} of ${count} records`);
+        }
+      }
+    }
+    if (losses.length > 0) {
+      throw badRequest(
+        `REPLACE empties ${replaced.map((e) => e.name).join(', ')} first, which would ` +
+          `${losses.join(' and ')} that the file does not hold. Put those types in the file ` +
+          '(an export with includeSensitive has them all), or import with UPSERT.',
+      );
+    }
+  }
+
   /** REPLACE: deletes the actor's records of every imported type, children first. */
   private async empty(replaced: EntityInfo[]): Promise<void> {
     const { tx, registry, actor, errors } = this.context;
+    await this.refuseCollateralLoss(replaced);
     const affected = new Set(replaced);
     for (const entity of affected) {
       for (const { child, field } of registry.referencing(entity)) {
