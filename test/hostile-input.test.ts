@@ -62,13 +62,13 @@ describe.each(DIALECTS)('hostile input on %s', (dialect) => {
       CREATE,
       { type: 'User', data: { username: 'nul-user', email: 'n@x.io', bio: 'a\u0000b' } },
       'BAD_REQUEST',
-      /'bio' holds the character U\+0000/,
+      /'bio' holds U\+0000 or a lone surrogate/,
     );
     await refused(
       CREATE,
       { type: 'PackageData', data: { packageId: 'acme-forum', data: { k: 'a\u0000' } } },
       'BAD_REQUEST',
-      /'data' holds a string with the character U\+0000/,
+      /'data' holds a string with U\+0000 or a lone surrogate/,
     );
     await refused(
       LIST,
@@ -96,6 +96,31 @@ describe.each(DIALECTS)('hostile input on %s', (dialect) => {
       'mutation { login(username: "adm\\u0000in", password: "whatever12") { token } }',
     );
     expect(errorCode(login)).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses lone surrogates in text and in JSON, which no database stores faithfully', async () => {
+    await refused(
+      CREATE,
+      { type: 'User', data: { username: 'lone-user', email: 'l@x.io', bio: 'a\ud800' } },
+      'BAD_REQUEST',
+      /'bio' holds U\+0000 or a lone surrogate/,
+    );
+    await refused(
+      CREATE,
+      {
+        type: 'PageConfig',
+        data: {
+          path: '/lone',
+          title: 't',
+          componentTree: { x: '\ud800' },
+          level: 0,
+          requiresAuth: false,
+        },
+      },
+      'BAD_REQUEST',
+      /'componentTree' holds a string with U\+0000 or a lone surrogate/,
+    );
+    await refused(LIST, { type: 'User', search: '\udc00' }, 'BAD_REQUEST', /lone surrogates/);
   });
 
   it('refuses filter numbers that are fractional or out of range, and unknown enum values', async () => {

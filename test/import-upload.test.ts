@@ -200,3 +200,21 @@ describe.each(DIALECTS)('import uploads on %s', (dialect) => {
     expect(await marked.json()).toEqual({ data: { viewer: { level: 5 } } });
   });
 });
+
+describe.each(DIALECTS)('large uploads on %s', (dialect) => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway(dialect, { demo: false });
+  });
+  afterAll(() => gw?.close());
+
+  it('takes a file past the size any layer before the import would cap, up to MAX_UPLOAD_BYTES', async () => {
+    // 30 MB: more than yoga's own default body limit, far below the default 100 MiB.
+    const bio = 'x'.repeat(30_000_000);
+    const file = jsonFile({ User: [user('large_upload', { bio })] });
+    const { status, body } = await uploadFile(gw, 'large.json', file, { dryRun: true });
+
+    expect(status).toBe(200);
+    expect(body.data.importDatabase.summary).toMatchObject({ imported: 1, failed: 0 });
+  });
+});

@@ -3,7 +3,7 @@ import type { Database } from '../db/database';
 import { badRequest, notFound, unauthenticated } from '../errors';
 import type { EntityRegistry } from '../registry/entity-registry';
 import { decodeRecord, type EntityRecord } from '../registry/record-codec';
-import { hasNulCharacter } from '../registry/record-validator';
+import { hasUnstorableCharacter } from '../registry/record-validator';
 import type { AuditService } from '../services/audit-service';
 import type { EntityService } from '../services/entity-service';
 import { type Actor, SYSTEM_ACTOR } from '../services/record-query';
@@ -62,7 +62,7 @@ export class SessionService {
   ) {}
 
   async login(username: string, password: string, client: ClientInfo): Promise<LoginResult> {
-    if (hasNulCharacter(username) || username.length > 255) {
+    if (hasUnstorableCharacter(username) || username.length > 255) {
       // No stored username can hold these; refuse them as any unknown name.
       await verifyPassword(password, UNKNOWN_USER_HASH);
       throw invalidLogin();

@@ -91,6 +91,8 @@ export function createGraphQLHandler(
     renderGraphiQL,
     // Uploads are parsed before yoga, by graphql-upload-minimal (see acceptMultipartRequest).
     multipart: false,
+    // The handler limits bodies itself: MAX_BODY_BYTES for JSON, MAX_UPLOAD_BYTES per file.
+    maxRequestBodySize: false,
     maskedErrors: maskedErrors(services.logger),
     // The batch size is checked by useQueryLimits, which names the limit and the value.
     batching: config.limits.batch > 0 ? { limit: Number.MAX_SAFE_INTEGER } : false,

@@ -14,9 +14,12 @@ export const MAX_TIMESTAMP = 8.64e15;
 /** How deep a JSON value may nest: deeper values are refused before they reach a recursive step. */
 export const MAX_JSON_DEPTH = 64;
 
-/** PostgreSQL cannot store U+0000 in text; SQLite could, so both refuse it and stay alike. */
-export function hasNulCharacter(text: string): boolean {
-  return text.includes('\u0000');
+/**
+ * PostgreSQL cannot store U+0000, nor a lone UTF-16 surrogate (which is no character at all);
+ * SQLite would keep or mangle them, so both refuse them and stay alike.
+ */
+export function hasUnstorableCharacter(text: string): boolean {
+  return text.includes('\u0000') || !(text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** A reason a JSON value cannot be stored: too deep, or a string holding U+0000. */
@@ -26,8 +29,8 @@ export function jsonProblem(value: unknown): string | undefined {
   while (pending.length > 0) {
     const [item, depth] = pending.pop()!;
     if (typeof item === 'string') {
-      if (hasNulCharacter(item)) {
-        return 'holds a string with the character U+0000, which cannot be stored';
+      if (hasUnstorableCharacter(item)) {
+        return 'holds a string with U+0000 or a lone surrogate, which cannot be stored';
       }
       continue;
     }
@@ -38,8 +41,8 @@ export function jsonProblem(value: unknown): string | undefined {
       return `nests deeper than ${MAX_JSON_DEPTH} levels`;
     }
     for (const [key, child] of Object.entries(item)) {
-      if (hasNulCharacter(key)) {
-        return 'holds a key with the character U+0000, which cannot be stored';
+      if (hasUnstorableCharacter(key)) {
+        return 'holds a key with U+0000 or a lone surrogate, which cannot be stored';
       }
       pending.push([child, depth + 1]);
     }
@@ -100,8 +103,8 @@ export function checkValue(field: FieldInfo, value: unknown): string | undefined
   if (typeof value !== 'string') {
     return `'${field.name}' must be a string${got(value)}`;
   }
-  if (hasNulCharacter(value)) {
-    return `'${field.name}' holds the character U+0000, which cannot be stored`;
+  if (hasUnstorableCharacter(value)) {
+    return `'${field.name}' holds U+0000 or a lone surrogate, which cannot be stored`;
   }
   if ((field.kind === 'id' || field.primary) && !/^\S(?:.*\S)?$/s.test(value)) {
     return `'${field.name}' must be a key that is not empty and neither starts nor ends with a space${got}`;

@@ -12,7 +12,7 @@ import {
 import type { EntityInfo, FieldInfo } from '../registry/entity-info';
 import type { EntityRegistry } from '../registry/entity-registry';
 import { decodeRecord, encodeValue, type EntityRecord } from '../registry/record-codec';
-import { type FieldError, hasNulCharacter, validateRecord } from '../registry/record-validator';
+import { type FieldError, hasUnstorableCharacter, validateRecord } from '../registry/record-validator';
 import type { AuditService } from './audit-service';
 import {
   type Actor,
@@ -271,8 +271,8 @@ export class EntityService {
     values: unknown[],
     withSecrets = false,
   ): Promise<Row[]> {
-    // A key holding U+0000 cannot be stored, so it matches nothing (and PostgreSQL refuses it).
-    const keys = values.filter((v) => typeof v !== 'string' || !hasNulCharacter(v));
+    // A key no database can store matches nothing (and PostgreSQL would refuse the query).
+    const keys = values.filter((v) => typeof v !== 'string' || !hasUnstorableCharacter(v));
     if (keys.length === 0) {
       return [];
     }

@@ -2,7 +2,7 @@ import { escapeLike } from '../db/dialect';
 import { badRequest, quote, unknownChoice } from '../errors';
 import type { EntityInfo, FieldInfo } from '../registry/entity-info';
 import { encodeValue } from '../registry/record-codec';
-import { checkValue, hasNulCharacter } from '../registry/record-validator';
+import { checkValue, hasUnstorableCharacter } from '../registry/record-validator';
 import type { SqlParams } from './sql-params';
 
 /** The operators a filter may apply to a field. */
@@ -61,8 +61,8 @@ function operand(field: FieldInfo, operator: string, value: unknown): unknown {
       field: field.name,
     });
   }
-  if (typeof value === 'string' && hasNulCharacter(value)) {
-    throw badRequest(`Filter '${field.name}.${operator}' holds the character U+0000`, {
+  if (typeof value === 'string' && hasUnstorableCharacter(value)) {
+    throw badRequest(`Filter '${field.name}.${operator}' holds U+0000 or a lone surrogate`, {
       field: field.name,
     });
   }
@@ -248,9 +248,9 @@ export function searchCondition(
   params: SqlParams,
   alias: string,
 ): string {
-  if (search.length > FILTER_LIMITS.searchLength || hasNulCharacter(search)) {
+  if (search.length > FILTER_LIMITS.searchLength || hasUnstorableCharacter(search)) {
     throw badRequest(
-      `search must be text of at most ${FILTER_LIMITS.searchLength} characters without U+0000, got ${search.length} characters`,
+      `search must be text of at most ${FILTER_LIMITS.searchLength} characters without U+0000 or lone surrogates, got ${search.length} characters`,
       { field: 'search' },
     );
   }

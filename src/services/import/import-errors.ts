@@ -10,8 +10,11 @@ export function redactSecrets(entity: EntityInfo | undefined, record: unknown): 
   }
   const copy = { ...(record as Record<string, unknown>) };
   for (const field of entity.fields) {
-    if (field.secret && copy[field.name] !== undefined && copy[field.name] !== null) {
-      copy[field.name] = REDACTED;
+    // A secret under its stored name, or under the name the API takes it by (a plain password).
+    for (const name of field.secret ? [field.name, field.secret.input] : []) {
+      if (copy[name] !== undefined && copy[name] !== null) {
+        copy[name] = REDACTED;
+      }
     }
   }
 

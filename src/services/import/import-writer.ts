@@ -298,8 +298,8 @@ export class ImportWriter {
           entity,
           candidate.item,
           last,
-          `${entity.name} with ${describeKey(key, candidate.record)} already exists ` +
-            `(${entity.primaryKey} ${quote(holder)})`,
+          `${entity.name} with ${describeKey(key, candidate.record)} already exists in another ` +
+            `record`,
         );
 
         return false;
