@@ -362,6 +362,44 @@ describe.each(DIALECTS)('export on %s', (dialect) => {
     it('refuses a token it never gave out', async () => {
       expect((await get('/export/download/not-a-token')).status).toBe(404);
     });
+
+    it('works only while the session that made it is a level-5 session', async () => {
+      const link = async (token: string) =>
+        dataOf(await gw.gql(EXPORT, { includeSensitive: true }, { token })).exportDatabase
+          .downloadUrl as string;
+
+      // After a logout the link reads nothing.
+      const ended = await gw.login('admin');
+      const afterLogout = await link(ended);
+      await gw.gql('mutation { logout }', {}, { token: ended });
+      const refused = await fetch(afterLogout);
+      expect(refused.status).toBe(401);
+      expect((await refused.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+
+      // Nor after its maker lost level 5.
+      await gw.gql(
+        'mutation { createUser(data: { username: "link-maker", email: "lm@example.com", role: supergod }) { id } }',
+        {},
+        { token: gw.adminToken },
+      );
+      const [maker] = await gw.sql('SELECT "id" FROM "User" WHERE "username" = ?', ['link-maker']);
+      await gw.gql(
+        'mutation($id: ID!) { setUserPassword(userId: $id, password: "link-maker-1") }',
+        { id: maker.id },
+        { token: gw.adminToken },
+      );
+      const demoted = await link(await gw.login('link-maker', 'link-maker-1'));
+      await gw.gql(
+        'mutation($id: ID!) { updateUser(id: $id, data: { role: user }) { role } }',
+        { id: maker.id },
+        { token: gw.adminToken },
+      );
+      const forbidden = await fetch(demoted);
+      expect(forbidden.status).toBe(403);
+      expect((await forbidden.json()).errors[0].message).toBe(
+        'Insufficient permissions. Required level: 5, your level: 1',
+      );
+    });
   });
 
   describe('GET /export', () => {

@@ -116,6 +116,15 @@ export class SessionService {
 
   /** The viewer of a bearer token, or null when the token names no unexpired session. */
   async resolve(token: string): Promise<Viewer | null> {
+    return this.viewerWhere('token', hashSessionToken(token));
+  }
+
+  /** The viewer of a session by its id, or null when it has ended or expired. */
+  async resolveById(sessionId: string): Promise<Viewer | null> {
+    return this.viewerWhere('id', sessionId);
+  }
+
+  private async viewerWhere(column: 'token' | 'id', value: string): Promise<Viewer | null> {
     const userType = this.registry.get('User');
     const params = new SqlParams(this.db.dialect);
     const userColumns = userType.fields.map((f) => `u.${params.column(f.name)}`).join(', ');
@@ -125,7 +134,7 @@ export class SessionService {
       `s.${params.column('lastActivity')} AS "sessionLastActivity", ` +
       `${userColumns} FROM ${params.column('Session')} AS s JOIN ${params.column('User')} AS u ` +
       `ON u.${params.column('id')} = s.${params.column('userId')} ` +
-      `WHERE s.${params.column('token')} = ${params.add(hashSessionToken(token))} ` +
+      `WHERE s.${params.column(column)} = ${params.add(value)} ` +
       `AND s.${params.column('expiresAt')} > ${params.add(Date.now())}`;
     const [row] = await this.db.query(sql, params.values);
     if (!row) {

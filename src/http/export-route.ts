@@ -166,6 +166,19 @@ export function createExportRoute(services: Services) {
           'for 5 minutes): run exportDatabase again',
       );
     }
+    // The file is read now, so its maker must still hold a level-5 session of the same tenant.
+    const viewer = link.sessionId ? await services.sessions.resolveById(link.sessionId) : null;
+    if (!viewer) {
+      throw unauthenticated(
+        'The session that made this download link has ended: log in and run exportDatabase again',
+      );
+    }
+    if (viewer.level < ADMIN_LEVEL || viewer.tenantId !== link.actor.tenantId) {
+      throw forbidden(
+        `Insufficient permissions. Required level: ${ADMIN_LEVEL}, your level: ${viewer.level}`,
+        { requiredLevel: ADMIN_LEVEL, level: viewer.level },
+      );
+    }
     await stream(res, link.actor, link.options, 'download');
   };
 

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
+import { DOWNLOAD_LINK_PATH } from '../services/export/download-links';
 
 /** What the gateway learns about one HTTP request while answering it; logged when it ends. */
 export interface RequestScope {
@@ -45,7 +46,7 @@ export function runInRequestScope(
     const line = {
       reqId: id,
       method: req.method,
-      path: (req.url ?? '/').split('?')[0],
+      path: loggedPath(req.url ?? '/'),
       operationName: scope.operationName ?? undefined,
       operationType: scope.operationType,
       userId: scope.userId ?? undefined,
@@ -65,4 +66,11 @@ export function runInRequestScope(
     }
   });
   storage.run(scope, handle);
+}
+
+/** The path of a request as logged: a download link's token stays out of the log. */
+function loggedPath(url: string): string {
+  const path = url.split('?')[0];
+
+  return path.startsWith(DOWNLOAD_LINK_PATH) ? `${DOWNLOAD_LINK_PATH}[redacted]` : path;
 }

@@ -126,7 +126,11 @@ export function addExportFields(builder: Builder, common: CommonTypes) {
 
           return { summary, content, downloadUrl: null, downloadExpiresAt: null };
         }
-        const link = await exports.createDownloadLink(ctx.actor, options);
+        const link = await exports.createDownloadLink(
+          ctx.actor,
+          options,
+          ctx.viewer?.sessionId ?? null,
+        );
 
         return {
           summary: link.summary,

@@ -11,6 +11,8 @@ export const DOWNLOAD_LINK_TTL_MS = 5 * 60_000;
 /** What a download link stands for: an export and the actor it is read as. */
 export interface DownloadLink {
   actor: Actor;
+  /** The session that made the link: the link works only while it stays a level-5 session. */
+  sessionId: string | null;
   options: ExportOptions;
   /** When the link was made, in milliseconds since the epoch. */
   createdAt: number;

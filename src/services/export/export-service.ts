@@ -166,12 +166,13 @@ export class ExportService {
    * Counts an export and makes a single-use link that streams it within 5 minutes. The link
    * reads the records when it is used, as the actor who made it.
    */
-  async createDownloadLink(actor: Actor, options: ExportOptions) {
+  async createDownloadLink(actor: Actor, options: ExportOptions, sessionId: string | null) {
     const started = Date.now();
     const summary = await this.count(actor, options);
     const token = newLinkToken();
     const expiresAt = started + DOWNLOAD_LINK_TTL_MS;
-    await this.links.put(linkKey(token), { actor, options, createdAt: started, expiresAt });
+    const link = { actor, sessionId, options, createdAt: started, expiresAt };
+    await this.links.put(linkKey(token), link);
     await this.record(actor, summary.plan, summary, 'download-link', { complete: true, started });
 
     return { summary, token, expiresAt };
