@@ -219,7 +219,8 @@ async function printSchemaFile(args: string[]): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [name = 'serve', ...args] = argv;
-  if (name === 'help' || name === '--help') {
+  // Help needs no database: it is answered before anything is opened or migrated.
+  if (name === 'help' || name === '--help' || args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
