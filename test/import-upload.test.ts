@@ -192,6 +192,7 @@ describe.each(DIALECTS)('import uploads on %s', (dialect) => {
     const url = `${gw.url}?query=${encodeURIComponent('{ viewer { level } }')}`;
     const bare = await fetch(url, { headers: { authorization: `Bearer ${gw.adminToken}` } });
     expect(bare.status).toBe(403);
+    expect(((await bare.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN');
 
     const marked = await fetch(url, {
       headers: { authorization: `Bearer ${gw.adminToken}`, ...CSRF },

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { YogaServerOptions } from 'graphql-yoga';
 import { isDatabaseUnavailable } from '../db/database-errors';
-import { GatewayError } from '../errors';
+import { ERROR_STATUS, GatewayError } from '../errors';
 import type { Logger } from '../logger';
 import { currentRequest } from './request-scope';
 
@@ -31,21 +31,28 @@ function asRequestError(error: GraphQLError): GraphQLError {
   const code = error.extensions?.code;
   const named =
     typeof code === 'string' && !REQUEST_ERROR_CODES.has(code) && code !== 'BAD_REQUEST';
-  if (named || error.extensions?.http) {
+  const http = error.extensions?.http as { status?: number } | undefined;
+  if (http && code === undefined) {
+    // A plugin chose the status but gave no code (yoga's CSRF check): the code of that status.
+    const byStatus = Object.entries(ERROR_STATUS).find(([, status]) => status === http.status);
+
+    return byStatus ? withExtensions(error, { code: byStatus[0] }) : error;
+  }
+  if (named || http) {
     // Its code or status was chosen on purpose (a query limit, a refused batch).
     return error;
   }
 
+  return withExtensions(error, { code: code ?? 'BAD_REQUEST', http: { spec: true, status: 400 } });
+}
+
+function withExtensions(error: GraphQLError, extensions: Record<string, unknown>): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: {
-      ...error.extensions,
-      code: code ?? 'BAD_REQUEST',
-      http: { spec: true, status: 400 },
-    },
+    extensions: { ...error.extensions, ...extensions },
   });
 }
 
