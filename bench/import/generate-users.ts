@@ -1,20 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-
-/** The columns of User, in table order. */
-export const USER_COLUMNS = [
-  'id',
-  'username',
-  'email',
-  'role',
-  'profilePicture',
-  'bio',
-  'createdAt',
-  'tenantId',
-  'isInstanceOwner',
-  'passwordChangeTimestamp',
-  'firstLogin',
-] as const;
+import { USER_COLUMNS } from '../lib/bench-data';
 
 type UserRow = Record<(typeof USER_COLUMNS)[number], string | number | boolean | null>;
 

@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
-import { writeCsv, writeJson, writeSql, USER_COLUMNS } from './generate-users';
+import { USER_COLUMNS } from '../lib/bench-data';
+import { writeCsv, writeJson, writeSql } from './generate-users';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');

@@ -63,22 +63,25 @@ export function tenantOf(index: number): string | null {
   return n === TENANTS ? null : `tenant-${n}`;
 }
 
+/** The columns of User, in table order. */
+export const USER_COLUMNS = [
+  'id',
+  'username',
+  'email',
+  'role',
+  'profilePicture',
+  'bio',
+  'createdAt',
+  'tenantId',
+  'isInstanceOwner',
+  'passwordChangeTimestamp',
+  'firstLogin',
+] as const;
+
 export function users(): TableData {
   return {
     table: 'User',
-    columns: [
-      'id',
-      'username',
-      'email',
-      'role',
-      'profilePicture',
-      'bio',
-      'createdAt',
-      'tenantId',
-      'isInstanceOwner',
-      'passwordChangeTimestamp',
-      'firstLogin',
-    ],
+    columns: [...USER_COLUMNS],
     row: (i) => [
       userId(i),
       `user_${i}`,
